@@ -1,0 +1,66 @@
+"""beacon_org: the who-may-see-what rules of a Beacon medical-device sales organisation.
+
+Records and the immutable :class:`Org` snapshot come from private modules; this module only
+re-exports the public names.
+"""
+
+from ._errors import (
+    AssignmentError,
+    DuplicateIdError,
+    ImmutableFieldError,
+    InvalidChangeError,
+    InvalidDataError,
+    InvalidValueError,
+    OrgError,
+    RoleError,
+    UnknownRegionError,
+    UnknownUserError,
+)
+from ._model import ORG_CUSTODY, Case, CaseStatus, InventoryItem, OrgSettings, Region, Role, User
+from ._org import Org
+from ._serialization import (
+    FORMAT_VERSION,
+    case_from_dict,
+    case_to_dict,
+    from_dict,
+    item_from_dict,
+    item_to_dict,
+    make_converter,
+    to_dict,
+)
+from .rules import Decision, Finding, Severity
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ORG_CUSTODY",
+    "AssignmentError",
+    "Case",
+    "CaseStatus",
+    "Decision",
+    "DuplicateIdError",
+    "Finding",
+    "ImmutableFieldError",
+    "InvalidChangeError",
+    "InvalidDataError",
+    "InvalidValueError",
+    "InventoryItem",
+    "Org",
+    "OrgError",
+    "OrgSettings",
+    "Region",
+    "Role",
+    "RoleError",
+    "Severity",
+    "UnknownRegionError",
+    "UnknownUserError",
+    "User",
+    "case_from_dict",
+    "case_to_dict",
+    "from_dict",
+    "item_from_dict",
+    "item_to_dict",
+    "make_converter",
+    "to_dict",
+]

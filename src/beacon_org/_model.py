@@ -1,0 +1,314 @@
+"""The records of a Beacon organisation: roles, users, regions, cases, inventory items, settings.
+
+Plain immutable values (attrs, frozen, hashable, ``==`` by value) that know nothing of the org they
+belong to. Converters normalise (emails lower-cased, collections frozen); validators reject wrong types
+and values with :class:`~beacon_org.InvalidValueError`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+import attrs
+
+from ._errors import InvalidValueError
+
+__all__ = [
+    "ORG_CUSTODY",
+    "Case",
+    "CaseStatus",
+    "InventoryItem",
+    "OrgSettings",
+    "Region",
+    "Role",
+    "User",
+]
+
+#: The custodian id of the organisation's own custody; no user or region may take it.
+ORG_CUSTODY = "@org"
+
+
+class Role(enum.StrEnum):
+    """A user's role, fixed when the user is created.
+
+    Examples
+    --------
+    >>> bo.Role("distributor") is bo.Role.DISTRIBUTOR
+    True
+    >>> bo.Role.ADMIN.is_org_wide, bo.Role.SALES.is_org_wide
+    (True, False)
+    """
+
+    PRIMARY_ADMIN = "primary_admin"
+    ADMIN = "admin"
+    OPERATIONS = "operations"
+    REGIONAL_MANAGER = "regional_manager"
+    DISTRIBUTOR = "distributor"
+    SALES = "sales"
+    FACILITY_MANAGER = "facility_manager"
+
+    @property
+    def is_org_wide(self) -> bool:
+        """True for the back-office roles that see and act on everything."""
+        return self in _ORG_WIDE
+
+    @property
+    def can_hold_inventory(self) -> bool:
+        """True for the roles that may be a custodian of inventory."""
+        return self not in _CANNOT_HOLD
+
+    @property
+    def has_region(self) -> bool:
+        """True for the roles that may be placed in a region (sales and distributor)."""
+        return self is Role.SALES or self is Role.DISTRIBUTOR
+
+
+_ORG_WIDE = frozenset({Role.PRIMARY_ADMIN, Role.ADMIN, Role.OPERATIONS})
+_CANNOT_HOLD = _ORG_WIDE | {Role.REGIONAL_MANAGER}
+
+
+class CaseStatus(enum.StrEnum):
+    """A case's status; ``paid``, ``completed``, ``closed`` and ``cancelled`` are *closed*.
+
+    Examples
+    --------
+    >>> bo.CaseStatus.PAID.is_closed, bo.CaseStatus("pending_po").is_closed
+    (True, False)
+    """
+
+    OPEN = "open"
+    PENDING_PO = "pending_po"
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_closed(self) -> bool:
+        """True for the read-only statuses (paid, completed, closed, cancelled)."""
+        return self in _CLOSED
+
+
+_CLOSED = frozenset(
+    {CaseStatus.PAID, CaseStatus.COMPLETED, CaseStatus.CLOSED, CaseStatus.CANCELLED}
+)
+
+
+# --- converters and validators -------------------------------------------------------------------
+# Each raises InvalidValueError naming the field, so a bad value never surfaces as a bare TypeError.
+
+
+def _fail(field: str, value: object, expected: str) -> InvalidValueError:
+    msg = f"'{field}' must be {expected} (got {value!r})"
+    return InvalidValueError(msg, field=field, value=value)
+
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def _enum_member(enum_cls: type[E], value: object, field: str, what: str) -> E:
+    if isinstance(value, enum_cls):
+        return value
+    try:
+        return enum_cls(value)  # type: ignore[arg-type]  # any value is tried; a miss is caught
+    except (ValueError, TypeError):
+        msg = f"{value!r} is not {what}; expected one of {', '.join(m.value for m in enum_cls)}"
+        raise InvalidValueError(msg, field=field, value=value) from None
+
+
+def to_role(value: object) -> Role:
+    """Return the :class:`Role` for a role or its string value; raise InvalidValueError if none."""
+    return _enum_member(Role, value, "role", "a role")
+
+
+def to_case_status(value: object) -> CaseStatus:
+    """Return the :class:`CaseStatus` for a status or its string value."""
+    return _enum_member(CaseStatus, value, "status", "a case status")
+
+
+def _frozen_ids(field: str, value: object) -> frozenset[str]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise _fail(field, value, "a collection of strings")
+    out = value if isinstance(value, frozenset) else frozenset(value)
+    for v in out:
+        if not isinstance(v, str) or not v:
+            raise _fail(field, value, "a collection of non-empty strings")
+    return out
+
+
+def to_facilities(value: object) -> frozenset[str]:
+    """Freeze a collection of facility ids, rejecting a bare string or non-string members."""
+    return _frozen_ids("facilities", value)
+
+
+def to_directory_records(value: object) -> frozenset[str]:
+    """Freeze a collection of directory record ids, rejecting a bare string or non-strings."""
+    return _frozen_ids("directory_records", value)
+
+
+def _states(value: object) -> frozenset[str]:
+    return frozenset(s.upper() for s in _frozen_ids("states", value))
+
+
+def _email(value: object) -> str:
+    if not isinstance(value, str):
+        raise _fail("email", value, "a string")
+    email = value.strip().lower()
+    local, at, domain = email.partition("@")
+    if not (local and at and domain) or "@" in domain or any(c.isspace() for c in email):
+        raise _fail("email", value, "an email address like 'name@example.com'")
+    return email
+
+
+def _id(field: str) -> Any:
+    def check(_inst: object, _attr: object, value: object) -> None:
+        if not isinstance(value, str) or not value:
+            raise _fail(field, value, "a non-empty string")
+
+    return check
+
+
+def _optional_id(field: str) -> Any:
+    def check(_inst: object, _attr: object, value: object) -> None:
+        if value is not None and (not isinstance(value, str) or not value):
+            raise _fail(field, value, "a non-empty string or None")
+
+    return check
+
+
+def _text(field: str) -> Any:
+    def check(_inst: object, _attr: object, value: object) -> None:
+        if not isinstance(value, str):
+            raise _fail(field, value, "a string")
+
+    return check
+
+
+def _flag(field: str) -> Any:
+    def check(_inst: object, _attr: object, value: object) -> None:
+        if type(value) is not bool:
+            raise _fail(field, value, "True or False")
+
+    return check
+
+
+def _optional_date(_inst: object, _attr: object, value: _dt.date | None) -> None:
+    # datetime is a date subclass, but "expires at 09:00" is not a day: refuse it.
+    if value is not None and (not isinstance(value, _dt.date) or isinstance(value, _dt.datetime)):
+        raise _fail("expires", value, "a datetime.date or None")
+
+
+# --- records ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class User:
+    """A Beacon user account. Email and role never change once the user exists.
+
+    Examples
+    --------
+    >>> u = bo.User(id="rep-1", email="Pat@Example.com", role="sales")
+    >>> u.email, u.role, u.training_complete, u.active
+    ('pat@example.com', <Role.SALES: 'sales'>, False, True)
+    """
+
+    id: str = attrs.field(validator=_id("id"))
+    email: str = attrs.field(converter=_email)
+    role: Role = attrs.field(converter=to_role)
+    name: str = attrs.field(default="", validator=_text("name"))
+    region: str | None = attrs.field(default=None, validator=_optional_id("region"))
+    facilities: frozenset[str] = attrs.field(default=frozenset(), converter=to_facilities)
+    directory_records: frozenset[str] = attrs.field(
+        default=frozenset(), converter=to_directory_records
+    )
+    training_complete: bool = attrs.field(default=False, validator=_flag("training_complete"))
+    active: bool = attrs.field(default=True, validator=_flag("active"))
+    custodian_only: bool = attrs.field(default=False, validator=_flag("custodian_only"))
+
+    @property
+    def locked(self) -> bool:
+        """True while a non-org-wide account still waits for Training Complete."""
+        return not self.training_complete and not self.role.is_org_wide
+
+    @property
+    def can_act(self) -> bool:
+        """True when the user may act at all: active, not locked and not custodian-only."""
+        return self.active and not self.custodian_only and not self.locked
+
+
+@attrs.frozen(kw_only=True)
+class Region:
+    """A sales region: a name, a set of US states and at most one regional manager.
+
+    Examples
+    --------
+    >>> bo.Region(id="west", name="West", states=["ca", "OR"]).states == {"CA", "OR"}
+    True
+    """
+
+    id: str = attrs.field(validator=_id("id"))
+    name: str = attrs.field(default="", validator=_text("name"))
+    states: frozenset[str] = attrs.field(default=frozenset(), converter=_states)
+    manager: str | None = attrs.field(default=None, validator=_optional_id("manager"))
+
+
+@attrs.frozen(kw_only=True)
+class OrgSettings:
+    """Organisation-wide settings, changed with :meth:`Org.configure`."""
+
+    field_users_can_reopen_cases: bool = attrs.field(
+        default=False, validator=_flag("field_users_can_reopen_cases")
+    )
+
+
+@attrs.frozen
+class Case:
+    """A surgical case. ``representative`` is the user whose inventory is being sold.
+
+    Rules accept any object with these attributes (a service's own row type works too).
+
+    Examples
+    --------
+    >>> bo.Case("c1", "rep-1", status="paid").status.is_closed
+    True
+    """
+
+    id: str = attrs.field(validator=_id("id"))
+    representative: str = attrs.field(validator=_id("representative"))
+    sub_rep: str | None = attrs.field(default=None, kw_only=True, validator=_optional_id("sub_rep"))
+    facility: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_id("facility")
+    )
+    status: CaseStatus = attrs.field(
+        default=CaseStatus.OPEN, kw_only=True, converter=to_case_status
+    )
+
+    @sub_rep.validator
+    def _not_representative(self, _attr: object, value: str | None) -> None:
+        if value is not None and value == self.representative:
+            msg = f"case '{self.id}': sub_rep '{value}' is also its representative"
+            raise InvalidValueError(msg, field="sub_rep", value=value)
+
+
+@attrs.frozen
+class InventoryItem:
+    """A physical item (implant, instrument, loaner kit) held in exactly one custodian's custody.
+
+    ``custodian`` is a user id or :data:`ORG_CUSTODY`. An item is usable up to and including its
+    ``expires`` date.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> bo.InventoryItem("i1", bo.ORG_CUSTODY, expires=datetime.date(2027, 1, 31)).active
+    True
+    """
+
+    id: str = attrs.field(validator=_id("id"))
+    custodian: str = attrs.field(validator=_id("custodian"))
+    active: bool = attrs.field(default=True, kw_only=True, validator=_flag("active"))
+    expires: _dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_date)

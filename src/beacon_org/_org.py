@@ -1,0 +1,643 @@
+"""The organisation as an immutable snapshot: every change returns a new ``Org`` or raises.
+
+Derived look-ups (rep -> distributor, distributor -> reps, region -> members, manager -> regions) are
+kept up to date change by change in persistent maps, so a change costs a few shard copies and a
+snapshot never has to be rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._errors import (
+    AssignmentError,
+    DuplicateIdError,
+    ImmutableFieldError,
+    InvalidChangeError,
+    InvalidValueError,
+    RoleError,
+    UnknownRegionError,
+    UnknownUserError,
+)
+from ._model import ORG_CUSTODY, OrgSettings, Region, Role, User, to_directory_records
+from ._pmap import PMap
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Org"]
+
+_EMPTY: frozenset[str] = frozenset()
+_UPDATABLE = frozenset(
+    {
+        "name",
+        "region",
+        "facilities",
+        "directory_records",
+        "training_complete",
+        "active",
+        "custodian_only",
+        "role",
+        "email",
+    }
+)
+
+#: ``relation`` values on the edges of :attr:`Org.graph`.
+REP = "rep"  # distributor -> rep
+MEMBER = "member"  # region -> sales or distributor user
+MANAGES = "manages"  # regional manager -> region
+
+
+def _flag(name: str, value: object) -> bool:
+    if type(value) is not bool:
+        msg = f"'{name}' must be True or False (got {value!r})"
+        raise InvalidValueError(msg, field=name, value=value)
+    return value
+
+
+def _id_arg(name: str, value: object) -> str:
+    # Ids reach the org from callers' own data; a non-string must fail here, not as a TypeError
+    # from hashing or formatting deeper in.
+    if not isinstance(value, str):
+        msg = f"'{name}' must be a string id (got {value!r})"
+        raise InvalidValueError(msg, field=name, value=value)
+    return value
+
+
+class Org:
+    """An immutable snapshot of a Beacon organisation.
+
+    Every change returns a new ``Org`` and leaves the receiver untouched; a change that breaks a rule
+    raises an :class:`~beacon_org.OrgError` subclass and changes nothing. Two orgs with the same
+    content are equal.
+
+    Examples
+    --------
+    >>> org = (
+    ...     bo.Org()
+    ...     .add_region("west", name="West", states=["CA"])
+    ...     .add_user("dist-a", email="orders@acme.example", role="distributor", region="west")
+    ...     .add_user("rep-a1", email="ann@acme.example", role="sales", region="west")
+    ...     .assign_rep("rep-a1", "dist-a")
+    ... )
+    >>> org.distributor_of("rep-a1"), sorted(org.reps_of("dist-a"))
+    ('dist-a', ['rep-a1'])
+    >>> org.assign_rep("rep-a1", "dist-a") == org
+    True
+    """
+
+    __slots__ = (
+        "_distributor_of",
+        "_emails",
+        "_graph",
+        "_hash",
+        "_managed",
+        "_members",
+        "_regions",
+        "_reps",
+        "_settings",
+        "_sharing",
+        "_users",
+    )
+
+    _users: PMap[str, User]
+    _regions: PMap[str, Region]
+    _emails: PMap[str, str]
+    _distributor_of: PMap[str, str]
+    _reps: PMap[str, frozenset[str]]
+    _members: PMap[str, frozenset[str]]
+    _managed: PMap[str, frozenset[str]]
+    _sharing: PMap[str, bool]
+    _settings: OrgSettings
+    _graph: nx.DiGraph[str] | None
+    _hash: int | None
+
+    def __init__(self) -> None:
+        empty: PMap[Any, Any] = PMap()
+        self._users = self._regions = self._emails = self._distributor_of = empty
+        self._reps = self._members = self._managed = self._sharing = empty
+        self._settings = OrgSettings()
+        self._graph = None
+        self._hash = None
+
+    def _replace(self, **fields: Any) -> Org:
+        new = Org.__new__(Org)
+        for name in Org.__slots__:
+            setattr(new, name, fields.get(name, getattr(self, name)))
+        new._graph = None
+        new._hash = None
+        return new
+
+    # --- value semantics ---------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Org):
+            return NotImplemented
+        return self is other or (
+            self._settings == other._settings
+            and self._users == other._users
+            and self._regions == other._regions
+            and self._distributor_of == other._distributor_of
+            and self._sharing == other._sharing
+        )
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(
+                (
+                    self._settings,
+                    frozenset(self._users.values()),
+                    frozenset(self._regions.values()),
+                    frozenset(self._distributor_of.items()),
+                    frozenset(self._sharing),
+                )
+            )
+        return self._hash
+
+    def __repr__(self) -> str:
+        return (
+            f"<Org: {len(self._users)} users, {len(self._regions)} regions, "
+            f"{len(self._reps)} distributor groups>"
+        )
+
+    # --- queries -------------------------------------------------------------------------------
+
+    @property
+    def users(self) -> Mapping[str, User]:
+        """The users by id (read-only; order not significant)."""
+        return self._users
+
+    @property
+    def regions(self) -> Mapping[str, Region]:
+        """The regions by id (read-only; order not significant)."""
+        return self._regions
+
+    @property
+    def settings(self) -> OrgSettings:
+        """The organisation-wide settings (see :meth:`configure`)."""
+        return self._settings
+
+    def user(self, user_id: str) -> User:
+        """Return the user with id ``user_id``.
+
+        Raises
+        ------
+        UnknownUserError
+            If no user has that id (it is also a ``KeyError``).
+
+        Examples
+        --------
+        >>> bo.Org().user("nobody")
+        Traceback (most recent call last):
+        ...
+        beacon_org._errors.UnknownUserError: unknown user 'nobody'
+        """
+        try:
+            return self._users[user_id]
+        except (KeyError, TypeError):
+            msg = f"unknown user {user_id!r}"
+            raise UnknownUserError(msg, id=user_id) from None
+
+    def region(self, region_id: str) -> Region:
+        """Return the region with id ``region_id``; raise :class:`UnknownRegionError` if none."""
+        try:
+            return self._regions[region_id]
+        except (KeyError, TypeError):
+            msg = f"unknown region {region_id!r}"
+            raise UnknownRegionError(msg, id=region_id) from None
+
+    def distributor_of(self, rep_id: str) -> str | None:
+        """Return the id of the distributor whose group ``rep_id`` is in, or None."""
+        self.user(rep_id)
+        return self._distributor_of.get(rep_id)
+
+    def reps_of(self, distributor_id: str) -> frozenset[str]:
+        """Return the ids of the sales reps assigned to ``distributor_id`` (empty for other roles)."""
+        self.user(distributor_id)
+        return self._reps.get(distributor_id, _EMPTY)
+
+    def region_members(self, region_id: str) -> frozenset[str]:
+        """Return the ids of the sales and distributor users whose region is ``region_id``."""
+        self.region(region_id)
+        return self._members.get(region_id, _EMPTY)
+
+    def managed_regions(self, manager_id: str) -> frozenset[str]:
+        """Return the ids of the regions ``manager_id`` manages (empty for other roles)."""
+        self.user(manager_id)
+        return self._managed.get(manager_id, _EMPTY)
+
+    def shares_inventory(self, distributor_id: str) -> bool:
+        """True when ``distributor_id`` shares its inventory with its reps."""
+        self.user(distributor_id)
+        return distributor_id in self._sharing
+
+    @property
+    def distributors(self) -> frozenset[str]:
+        """The ids of every distributor account."""
+        return frozenset(uid for uid, u in self._users.items() if u.role is Role.DISTRIBUTOR)
+
+    @property
+    def graph(self) -> nx.DiGraph[str]:
+        """The org as a read-only ``networkx.DiGraph``.
+
+        Nodes are user and region ids, with their records' fields as attributes (``kind`` is
+        ``"user"`` or ``"region"``; a distributor also has ``shared_inventory``). Edges are
+        distributor -> rep (``relation="rep"``), region -> member (``"member"``) and
+        manager -> region (``"manages"``). Each access returns a frozen copy: changing its
+        attributes cannot change the org, so keep a reference rather than asking again in a loop.
+
+        Examples
+        --------
+        >>> org = bo.Org().add_region("west").add_user(
+        ...     "rep-1", email="r@x.example", role="sales", region="west")
+        >>> org.graph.edges["west", "rep-1"]["relation"]
+        'member'
+        """
+        import networkx as nx
+
+        frozen: nx.DiGraph[str] = nx.freeze(self._nx().copy())
+        return frozen
+
+    def _nx(self) -> nx.DiGraph[str]:
+        # Built on first use and kept: the snapshot never changes, so neither does its graph.
+        if self._graph is None:
+            from .graph._build import build_graph
+
+            self._graph = build_graph(self)
+        return self._graph
+
+    # --- changes ---------------------------------------------------------------------------------
+
+    def _check_new_id(self, new_id: str, what: str) -> None:
+        if new_id == ORG_CUSTODY:
+            msg = f"{what} id {new_id!r} is reserved for the organisation's own custody"
+            raise DuplicateIdError(msg)
+        if new_id in self._users:
+            msg = f"{what} id {new_id!r} is already taken by a user"
+            raise DuplicateIdError(msg)
+        if new_id in self._regions:
+            msg = f"{what} id {new_id!r} is already taken by a region"
+            raise DuplicateIdError(msg)
+
+    def _check_region_for(self, user: User) -> None:
+        if user.region is None:
+            return
+        if not user.role.has_region:
+            msg = (
+                f"user {user.id!r} is a {user.role.value}: only sales and distributor users "
+                f"have a region (got region {user.region!r})"
+            )
+            raise RoleError(msg)
+        if user.region not in self._regions:
+            msg = f"user {user.id!r}: unknown region {user.region!r}"
+            raise UnknownRegionError(msg, id=user.region)
+
+    @staticmethod
+    def _check_custodian_only(user: User) -> None:
+        if user.custodian_only and not user.role.can_hold_inventory:
+            msg = (
+                f"user {user.id!r} is a {user.role.value}, which cannot hold inventory, "
+                "so it cannot be custodian-only"
+            )
+            raise RoleError(msg)
+
+    def _put_user(self, old: User | None, new: User, **fields: Any) -> Org:
+        fields["_users"] = self._users.set(new.id, new)
+        if old is None or old.region != new.region:
+            members = self._members
+            if old is not None and old.region is not None:
+                members = members.set(old.region, members[old.region] - {new.id})
+            if new.region is not None:
+                members = members.set(new.region, members.get(new.region, _EMPTY) | {new.id})
+            fields["_members"] = members
+        return self._replace(**fields)
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        email: str,
+        role: Role | str,
+        name: str = "",
+        region: str | None = None,
+        facilities: Iterable[str] = (),
+        custodian_only: bool = False,
+        training_complete: bool = False,
+        active: bool = True,
+    ) -> Org:
+        """Return a new org with a new user.
+
+        Raises
+        ------
+        DuplicateIdError
+            If the id is taken by a user or region, is ``ORG_CUSTODY``, or the email was ever used.
+        RoleError
+            If a user that is not sales or distributor gets a region, or a user that cannot hold
+            inventory is made custodian-only.
+        UnknownRegionError
+            If ``region`` names no region.
+        InvalidValueError
+            If a field has the wrong type or an impossible value.
+
+        Examples
+        --------
+        >>> org = bo.Org().add_user("adm", email="Boss@Example.com", role="admin")
+        >>> org.add_user("adm2", email="boss@example.com", role="admin")
+        Traceback (most recent call last):
+        ...
+        beacon_org._errors.DuplicateIdError: email 'boss@example.com' is already used by user 'adm'
+        """
+        user = User(
+            id=user_id,
+            email=email,
+            role=role,
+            name=name,
+            region=region,
+            facilities=facilities,
+            custodian_only=custodian_only,
+            training_complete=training_complete,
+            active=active,
+        )
+        self._check_new_id(user.id, "user")
+        holder = self._emails.get(user.email)
+        if holder is not None:
+            msg = f"email {user.email!r} is already used by user {holder!r}"
+            raise DuplicateIdError(msg)
+        self._check_region_for(user)
+        self._check_custodian_only(user)
+        return self._put_user(None, user, _emails=self._emails.set(user.email, user.id))
+
+    def update_user(self, user_id: str, **changes: Any) -> Org:
+        """Return a new org with some of a user's fields changed.
+
+        Takes ``name``, ``region``, ``facilities``, ``directory_records``, ``training_complete``,
+        ``active`` and ``custodian_only``. ``role`` and ``email`` are accepted only when equal to the
+        current values.
+
+        Raises
+        ------
+        ImmutableFieldError
+            If ``role`` or ``email`` differ from the current ones, or ``training_complete`` goes
+            back to False.
+        InvalidChangeError
+            If a field name is not one of the above.
+
+        Examples
+        --------
+        >>> org = bo.Org().add_user("rep-1", email="r@x.example", role="sales")
+        >>> org.update_user("rep-1", role="admin")
+        Traceback (most recent call last):
+        ...
+        beacon_org._errors.ImmutableFieldError: user 'rep-1': role cannot change (is 'sales', got 'admin')
+        """
+        old = self.user(user_id)
+        unknown = sorted(set(changes) - _UPDATABLE)
+        if unknown:
+            msg = (
+                f"update_user({user_id!r}): unknown field(s) {', '.join(unknown)}; "
+                f"expected some of {', '.join(sorted(_UPDATABLE))}"
+            )
+            raise InvalidChangeError(msg)
+        try:
+            new = attrs.evolve(old, **changes)
+        except InvalidValueError as exc:
+            msg = f"user {user_id!r}: {exc}"
+            raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
+        for field in ("role", "email"):
+            if getattr(new, field) != getattr(old, field):
+                was, got = getattr(old, field), getattr(new, field)
+                msg = f"user {user_id!r}: {field} cannot change (is {str(was)!r}, got {str(got)!r})"
+                raise ImmutableFieldError(msg)
+        if old.training_complete and not new.training_complete:
+            msg = f"user {user_id!r}: Training Complete is one-way and cannot be unset"
+            raise ImmutableFieldError(msg)
+        if new == old:
+            return self
+        self._check_region_for(new)
+        self._check_custodian_only(new)
+        return self._put_user(old, new)
+
+    def set_region(self, user_id: str, region_id: str | None) -> Org:
+        """Return a new org with ``user_id`` in region ``region_id`` (None: no region)."""
+        return self.update_user(user_id, region=region_id)
+
+    def complete_training(self, user_id: str) -> Org:
+        """Return a new org with Training Complete checked for ``user_id`` (one-way)."""
+        return self.update_user(user_id, training_complete=True)
+
+    def deactivate(self, user_id: str) -> Org:
+        """Return a new org in which ``user_id`` is deactivated (it keeps its email and groups)."""
+        return self.update_user(user_id, active=False)
+
+    def reactivate(self, user_id: str) -> Org:
+        """Return a new org in which ``user_id`` is active again."""
+        return self.update_user(user_id, active=True)
+
+    def assign_directory_records(self, user_id: str, ids: Iterable[str]) -> Org:
+        """Return a new org with directory records (facilities, physicians, …) added to a user."""
+        old = self.user(user_id)
+        added = to_directory_records(ids)
+        return self.update_user(user_id, directory_records=old.directory_records | added)
+
+    def remove_directory_records(self, user_id: str, ids: Iterable[str]) -> Org:
+        """Return a new org with directory records removed from a user (absent ids are ignored)."""
+        old = self.user(user_id)
+        removed = to_directory_records(ids)
+        return self.update_user(user_id, directory_records=old.directory_records - removed)
+
+    def add_region(
+        self,
+        region_id: str,
+        *,
+        name: str = "",
+        states: Iterable[str] = (),
+        manager: str | None = None,
+    ) -> Org:
+        """Return a new org with a new region, optionally with its regional manager.
+
+        Raises
+        ------
+        DuplicateIdError
+            If the id is taken by a user or a region, or is ``ORG_CUSTODY``.
+        UnknownUserError, RoleError
+            If ``manager`` is not an existing regional manager.
+        """
+        region = Region(id=region_id, name=name, states=states, manager=manager)
+        self._check_new_id(region.id, "region")
+        fields: dict[str, Any] = {"_regions": self._regions.set(region.id, region)}
+        if region.manager is not None:
+            self._check_manager(region.id, region.manager)
+            managed = self._managed.get(region.manager, _EMPTY) | {region.id}
+            fields["_managed"] = self._managed.set(region.manager, managed)
+        return self._replace(**fields)
+
+    def _check_manager(self, region_id: str, manager_id: str) -> None:
+        manager = self._users.get(manager_id)
+        if manager is None:
+            msg = f"region {region_id!r}: unknown manager {manager_id!r}"
+            raise UnknownUserError(msg, id=manager_id)
+        if manager.role is not Role.REGIONAL_MANAGER:
+            msg = (
+                f"region {region_id!r}: manager {manager_id!r} is a {manager.role.value}, "
+                "not a regional_manager"
+            )
+            raise RoleError(msg)
+
+    def set_region_manager(self, region_id: str, manager_id: str | None) -> Org:
+        """Return a new org in which ``manager_id`` (or nobody) manages ``region_id``.
+
+        A region has one manager, so this replaces the current one.
+        """
+        old = self.region(region_id)
+        if manager_id is not None:
+            _id_arg("manager_id", manager_id)
+            self._check_manager(region_id, manager_id)
+        if manager_id == old.manager:
+            return self
+        managed = self._managed
+        if old.manager is not None:
+            managed = managed.set(old.manager, managed[old.manager] - {region_id})
+        if manager_id is not None:
+            managed = managed.set(manager_id, managed.get(manager_id, _EMPTY) | {region_id})
+        region = attrs.evolve(old, manager=manager_id)
+        return self._replace(_regions=self._regions.set(region_id, region), _managed=managed)
+
+    def assign_rep(self, rep_id: str, distributor_id: str) -> Org:
+        """Return a new org with sales rep ``rep_id`` in ``distributor_id``'s group.
+
+        Raises
+        ------
+        AssignmentError
+            If ``rep_id`` is not a sales user, ``distributor_id`` is not a distributor, or the rep
+            is already in another group (unassign it first: a rep has one distributor).
+
+        Examples
+        --------
+        >>> org = (bo.Org()
+        ...     .add_user("d1", email="d1@x.example", role="distributor")
+        ...     .add_user("d2", email="d2@x.example", role="distributor")
+        ...     .add_user("r1", email="r1@x.example", role="sales")
+        ...     .assign_rep("r1", "d1"))
+        >>> org.assign_rep("r1", "d2")
+        Traceback (most recent call last):
+        ...
+        beacon_org._errors.AssignmentError: rep 'r1' is already assigned to 'd1'; unassign it before assigning it to 'd2'
+        """
+        rep = self.user(rep_id)
+        distributor = self.user(distributor_id)
+        if rep.role is not Role.SALES:
+            msg = f"cannot assign {rep_id!r} to {distributor_id!r}: {rep_id!r} is a {rep.role.value}, not a sales rep"
+            raise AssignmentError(msg)
+        if distributor.role is not Role.DISTRIBUTOR:
+            msg = (
+                f"cannot assign {rep_id!r} to {distributor_id!r}: {distributor_id!r} is a "
+                f"{distributor.role.value}, not a distributor"
+            )
+            raise AssignmentError(msg)
+        current = self._distributor_of.get(rep_id)
+        if current == distributor_id:
+            return self
+        if current is not None:
+            msg = f"rep {rep_id!r} is already assigned to {current!r}; unassign it before assigning it to {distributor_id!r}"
+            raise AssignmentError(msg)
+        return self._replace(
+            _distributor_of=self._distributor_of.set(rep_id, distributor_id),
+            _reps=self._reps.set(distributor_id, self._reps.get(distributor_id, _EMPTY) | {rep_id}),
+        )
+
+    def unassign_rep(self, rep_id: str) -> Org:
+        """Return a new org with ``rep_id`` out of its group.
+
+        Raises
+        ------
+        AssignmentError
+            If the rep is in no group.
+        """
+        self.user(rep_id)
+        current = self._distributor_of.get(rep_id)
+        if current is None:
+            msg = f"rep {rep_id!r} is not assigned to any distributor"
+            raise AssignmentError(msg)
+        reps = self._reps[current] - {rep_id}
+        return self._replace(
+            _distributor_of=self._distributor_of.delete(rep_id),
+            _reps=self._reps.set(current, reps) if reps else self._reps.delete(current),
+        )
+
+    def set_shared_inventory(self, distributor_id: str, enabled: bool) -> Org:
+        """Return a new org in which ``distributor_id`` shares (or stops sharing) its inventory.
+
+        Raises
+        ------
+        RoleError
+            If the user is not a distributor.
+        """
+        user = self.user(distributor_id)
+        _flag("enabled", enabled)
+        if user.role is not Role.DISTRIBUTOR:
+            msg = f"{distributor_id!r} is a {user.role.value}: only a distributor shares inventory"
+            raise RoleError(msg)
+        if enabled == (distributor_id in self._sharing):
+            return self
+        sharing = (
+            self._sharing.set(distributor_id, True)
+            if enabled
+            else self._sharing.delete(distributor_id)
+        )
+        return self._replace(_sharing=sharing)
+
+    def configure(self, **settings: Any) -> Org:
+        """Return a new org with organisation-wide settings changed.
+
+        Examples
+        --------
+        >>> bo.Org().configure(field_users_can_reopen_cases=True).settings.field_users_can_reopen_cases
+        True
+        """
+        names = {a.name for a in attrs.fields(OrgSettings)}
+        unknown = sorted(set(settings) - names)
+        if unknown:
+            msg = f"configure(): unknown setting(s) {', '.join(unknown)}; expected some of {', '.join(sorted(names))}"
+            raise InvalidChangeError(msg)
+        return self._replace(_settings=attrs.evolve(self._settings, **settings))
+
+    # --- bulk construction (used by from_dict) -----------------------------------------------------
+
+    @classmethod
+    def _from_parts(
+        cls,
+        *,
+        users: dict[str, User],
+        regions: dict[str, Region],
+        distributor_of: dict[str, str],
+        sharing: Iterable[str],
+        settings: OrgSettings,
+    ) -> Org:
+        # The caller has checked every rule; this only derives the look-ups in one pass each.
+        members: dict[str, set[str]] = {}
+        for user in users.values():
+            if user.region is not None:
+                members.setdefault(user.region, set()).add(user.id)
+        managed: dict[str, set[str]] = {}
+        for region in regions.values():
+            if region.manager is not None:
+                managed.setdefault(region.manager, set()).add(region.id)
+        reps: dict[str, set[str]] = {}
+        for rep, distributor in distributor_of.items():
+            reps.setdefault(distributor, set()).add(rep)
+        org = cls.__new__(cls)
+        org._users = PMap(users)
+        org._regions = PMap(regions)
+        org._emails = PMap((u.email, u.id) for u in users.values())
+        org._distributor_of = PMap(distributor_of)
+        org._reps = PMap((k, frozenset(v)) for k, v in reps.items())
+        org._members = PMap((k, frozenset(v)) for k, v in members.items())
+        org._managed = PMap((k, frozenset(v)) for k, v in managed.items())
+        org._sharing = PMap((d, True) for d in sharing)
+        org._settings = settings
+        org._graph = None
+        org._hash = None
+        return org

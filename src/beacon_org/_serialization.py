@@ -1,0 +1,318 @@
+"""The org's data format: JSON-ready dicts in and out, through beacon_org's own cattrs converter.
+
+``from_dict`` checks every rule the change methods check and says where the data is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import ForbiddenExtraKeysError
+
+from ._errors import InvalidDataError, InvalidValueError
+from ._model import ORG_CUSTODY, Case, CaseStatus, InventoryItem, OrgSettings, Region, Role, User
+from ._org import Org
+
+__all__ = [
+    "FORMAT_VERSION",
+    "case_from_dict",
+    "case_to_dict",
+    "from_dict",
+    "item_from_dict",
+    "item_to_dict",
+    "make_converter",
+    "to_dict",
+]
+
+#: The ``"version"`` written by :func:`to_dict` and the one :func:`from_dict` reads.
+FORMAT_VERSION = 1
+
+T = TypeVar("T")
+_TOP_KEYS = ("version", "settings", "regions", "users", "groups")
+_GROUP_KEYS = frozenset({"distributor", "reps", "shared_inventory"})
+
+
+def _passthrough(value: Any, _type: Any) -> Any:
+    # The records' own validators check types; cattrs' default str()/bool() coercion would
+    # silently turn 5 into "5" or "no" into True.
+    return value
+
+
+def _date(value: Any, _type: Any) -> _dt.date:
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    msg = f"{value!r} is not a date in the form YYYY-MM-DD"
+    raise InvalidValueError(msg, field="expires", value=value)
+
+
+def make_converter() -> cattrs.Converter:
+    """Return a new cattrs converter for beacon_org's records (never the global one).
+
+    Unstructured records are JSON-ready: enums as their values, sets as sorted lists, dates as
+    ISO strings. Structuring leaves type checks to the records' validators, so nothing is coerced.
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, prefer_attrib_converters=True)
+    for tp in (str, bool, str | None):
+        conv.register_structure_hook(tp, _passthrough)
+    conv.register_structure_hook(_dt.date | None, lambda v, _: None if v is None else _date(v, _))
+    conv.register_unstructure_hook(frozenset, sorted)
+    conv.register_unstructure_hook_func(lambda t: t == frozenset[str], lambda v: sorted(v))
+    conv.register_unstructure_hook(_dt.date, _dt.date.isoformat)
+    for enum_cls in (Role, CaseStatus):
+        conv.register_unstructure_hook(enum_cls, lambda member: member.value)
+    return conv
+
+
+_CONVERTER = make_converter()
+
+
+def _format_exception(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, InvalidValueError):
+        return str(exc)
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, AttributeError | TypeError):
+        return "must be a mapping of field names to values"
+    return cattrs.v.format_exception(exc, type_)
+
+
+def _structure(data: Any, cls: type[T], where: str) -> T:
+    if not isinstance(data, Mapping):
+        msg = f"{where}: must be an object of fields (got {type(data).__name__})"
+        raise InvalidDataError(msg)
+    try:
+        return _CONVERTER.structure(data, cls)
+    except cattrs.BaseValidationError as exc:
+        inner = exc.exceptions[0] if len(exc.exceptions) == 1 else None
+        if isinstance(inner, InvalidValueError):
+            # Raised by the record's own converters and validators when cattrs calls the class:
+            # cattrs knows no field for it, the error does.
+            path = f"{where}.{inner.field}" if inner.field else where
+            msg = f"{path}: {inner}"
+            raise InvalidDataError(msg) from None
+        errors = cattrs.transform_error(exc, path=where, format_exception=_format_exception)
+        # transform_error writes "message @ path"; say "path: message", one per line.
+        lines = []
+        for line in errors:
+            message, _, path = line.rpartition(" @ ")
+            lines.append(f"{path}: {message}")
+        raise InvalidDataError("; ".join(lines)) from None
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list | tuple):
+        msg = f"{key}: must be a list (got {type(value).__name__})"
+        raise InvalidDataError(msg)
+    return list(value)
+
+
+def to_dict(org: Org) -> dict[str, Any]:
+    """Return ``org`` as JSON-ready data (see the *Data format* page of the docs).
+
+    Examples
+    --------
+    >>> org = bo.Org().add_user("adm", email="a@x.example", role="admin")
+    >>> data = bo.to_dict(org)
+    >>> data["version"], data["users"][0]["role"]
+    (1, 'admin')
+    >>> bo.from_dict(data) == org
+    True
+    """
+    unstructure = _CONVERTER.unstructure
+    groups = []
+    distributors = sorted(uid for uid, user in org.users.items() if user.role is Role.DISTRIBUTOR)
+    for distributor in distributors:
+        reps = org.reps_of(distributor)
+        shared = org.shares_inventory(distributor)
+        if reps or shared:
+            groups.append(
+                {"distributor": distributor, "reps": sorted(reps), "shared_inventory": shared}
+            )
+    return {
+        "version": FORMAT_VERSION,
+        "settings": unstructure(org.settings),
+        "regions": [unstructure(org.regions[k]) for k in sorted(org.regions)],
+        "users": [unstructure(org.users[k]) for k in sorted(org.users)],
+        "groups": groups,
+    }
+
+
+def from_dict(data: Any) -> Org:
+    """Build an :class:`Org` from :func:`to_dict` data, checking every rule the changes check.
+
+    Raises
+    ------
+    InvalidDataError
+        Naming where the data is wrong, for example ``users[3].role: 'wizard' is not a role``.
+
+    Examples
+    --------
+    >>> bo.from_dict({"version": 1, "users": [{"id": "u1", "email": "x@y.example", "role": "wizard"}]})
+    Traceback (most recent call last):
+    ...
+    beacon_org._errors.InvalidDataError: users[0].role: 'wizard' is not a role; expected one of primary_admin, admin, operations, regional_manager, distributor, sales, facility_manager
+    """
+    if not isinstance(data, Mapping):
+        msg = f"org data must be an object with {', '.join(_TOP_KEYS)} (got {type(data).__name__})"
+        raise InvalidDataError(msg)
+    extra = sorted(set(data) - set(_TOP_KEYS), key=str)
+    if extra:
+        msg = f"unknown top-level key(s) {', '.join(map(repr, extra))}; expected {', '.join(_TOP_KEYS)}"
+        raise InvalidDataError(msg)
+    version = data.get("version")
+    if version != FORMAT_VERSION:
+        msg = f"version: expected {FORMAT_VERSION} (got {version!r})"
+        raise InvalidDataError(msg)
+
+    settings = _structure(data.get("settings", {}), OrgSettings, "settings")
+
+    users: dict[str, User] = {}
+    emails: dict[str, str] = {}
+    user_rows = _list(data, "users")
+    for i, row in enumerate(user_rows):
+        where = f"users[{i}]"
+        user = _structure(row, User, where)
+        if user.id == ORG_CUSTODY:
+            _raise(f"{where}.id: {user.id!r} is reserved for the organisation's own custody")
+        if user.id in users:
+            _raise(f"{where}.id: duplicate user id {user.id!r}")
+        if user.email in emails:
+            _raise(f"{where}.email: {user.email!r} is already used by user {emails[user.email]!r}")
+        if user.custodian_only and not user.role.can_hold_inventory:
+            _raise(
+                f"{where}.custodian_only: user {user.id!r} is a {user.role.value}, "
+                "which cannot hold inventory"
+            )
+        users[user.id] = user
+        emails[user.email] = user.id
+
+    regions: dict[str, Region] = {}
+    for i, row in enumerate(_list(data, "regions")):
+        where = f"regions[{i}]"
+        region = _structure(row, Region, where)
+        if region.id == ORG_CUSTODY:
+            _raise(f"{where}.id: {region.id!r} is reserved for the organisation's own custody")
+        if region.id in regions:
+            _raise(f"{where}.id: duplicate region id {region.id!r}")
+        if region.id in users:
+            _raise(f"{where}.id: region id {region.id!r} is already taken by a user")
+        if region.manager is not None:
+            manager = users.get(region.manager)
+            if manager is None:
+                _raise(f"{where}.manager: unknown user {region.manager!r}")
+            elif manager.role is not Role.REGIONAL_MANAGER:
+                _raise(
+                    f"{where}.manager: {region.manager!r} is a {manager.role.value}, "
+                    "not a regional_manager"
+                )
+        regions[region.id] = region
+
+    for i, user in enumerate(users.values()):
+        if user.region is None:
+            continue
+        where = f"users[{i}].region"
+        if not user.role.has_region:
+            _raise(
+                f"{where}: user {user.id!r} is a {user.role.value}; only sales and "
+                "distributor users have a region"
+            )
+        if user.region not in regions:
+            _raise(f"{where}: unknown region {user.region!r}")
+
+    distributor_of, sharing = _groups(data, users)
+    return Org._from_parts(
+        users=users,
+        regions=regions,
+        distributor_of=distributor_of,
+        sharing=sharing,
+        settings=settings,
+    )
+
+
+def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, str], list[str]]:
+    distributor_of: dict[str, str] = {}
+    sharing: list[str] = []
+    seen: set[str] = set()
+    for i, row in enumerate(_list(data, "groups")):
+        where = f"groups[{i}]"
+        if not isinstance(row, Mapping):
+            _raise(f"{where}: must be an object of fields (got {type(row).__name__})")
+        extra = sorted(set(row) - _GROUP_KEYS, key=str)
+        if extra:
+            _raise(f"{where}: unknown field(s) {', '.join(map(str, extra))}")
+        distributor = row.get("distributor")
+        if not isinstance(distributor, str):
+            _raise(f"{where}.distributor: must be a user id (got {distributor!r})")
+        user = users.get(distributor)
+        if user is None:
+            _raise(f"{where}.distributor: unknown user {distributor!r}")
+        elif user.role is not Role.DISTRIBUTOR:
+            reps = row.get("reps") or []
+            first = f"rep {reps[0]!r} is" if isinstance(reps, list) and reps else "reps are"
+            _raise(
+                f"{where}.distributor: {first} assigned to {distributor!r}, which is not a "
+                f"distributor (it is a {user.role.value})"
+            )
+        if distributor in seen:
+            _raise(f"{where}.distributor: {distributor!r} has more than one group entry")
+        seen.add(distributor)
+        shared = row.get("shared_inventory", False)
+        if type(shared) is not bool:
+            _raise(f"{where}.shared_inventory: must be true or false (got {shared!r})")
+        if shared:
+            sharing.append(distributor)
+        reps = row.get("reps", [])
+        if not isinstance(reps, list | tuple):
+            _raise(f"{where}.reps: must be a list of user ids (got {type(reps).__name__})")
+        for j, rep in enumerate(reps):
+            rwhere = f"{where}.reps[{j}]"
+            if not isinstance(rep, str):
+                _raise(f"{rwhere}: must be a user id (got {rep!r})")
+            rep_user = users.get(rep)
+            if rep_user is None:
+                _raise(f"{rwhere}: unknown user {rep!r}")
+            elif rep_user.role is not Role.SALES:
+                _raise(f"{rwhere}: {rep!r} is a {rep_user.role.value}, not a sales rep")
+            current = distributor_of.get(rep)
+            if current is not None and current != distributor:
+                _raise(
+                    f"{rwhere}: rep {rep!r} is assigned to both {current!r} and "
+                    f"{distributor!r}; a rep has one distributor"
+                )
+            distributor_of[rep] = distributor
+    return distributor_of, sharing
+
+
+def _raise(msg: str) -> Any:
+    raise InvalidDataError(msg)
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """Return a case as JSON-ready data."""
+    return dict(_CONVERTER.unstructure(case))
+
+
+def case_from_dict(data: Any, where: str = "case") -> Case:
+    """Build a :class:`Case` from :func:`case_to_dict` data; raise :class:`InvalidDataError` if bad."""
+    return _structure(data, Case, where)
+
+
+def item_to_dict(item: InventoryItem) -> dict[str, Any]:
+    """Return an inventory item as JSON-ready data (``expires`` as ``YYYY-MM-DD``)."""
+    return dict(_CONVERTER.unstructure(item))
+
+
+def item_from_dict(data: Any, where: str = "item") -> InventoryItem:
+    """Build an :class:`InventoryItem` from :func:`item_to_dict` data."""
+    return _structure(data, InventoryItem, where)

@@ -1,0 +1,65 @@
+"""The answers rules give: a ``Decision`` for yes/no questions, ``Finding``s for advice and problems."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+__all__ = ["Decision", "Finding", "Severity"]
+
+
+def _to_path(value: object) -> tuple[str, ...]:
+    return value if type(value) is tuple else tuple(value)  # type: ignore[arg-type]
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """The answer to a yes/no question, with why.
+
+    ``reason`` is a stable code (see the *Rules reference*). ``path`` lists the ids from the asking
+    user to the object that explain a grant. For a denial, ``suggestion`` says, where one exists,
+    the single change to the org that would grant it. ``bool(decision)`` is ``allowed``.
+
+    Examples
+    --------
+    >>> d = bo.Decision(allowed=True, reason="distributor-of-rep", path=("dist-a", "rep-a1", "c1"))
+    >>> bool(d), d.path[-1]
+    (True, 'c1')
+    """
+
+    allowed: bool
+    reason: str
+    path: tuple[str, ...] = attrs.field(default=(), converter=_to_path)
+    suggestion: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+class Severity(enum.StrEnum):
+    """How much a :class:`Finding` matters: ``error`` blocks, ``warning`` needs a look, ``advice`` is a tip."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    ADVICE = "advice"
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One problem or piece of advice about a setup or a transfer.
+
+    ``code`` is stable and documented; ``subject`` is the id concerned.
+
+    Examples
+    --------
+    >>> f = bo.Finding(code="rep-without-group", severity=bo.Severity.WARNING,
+    ...                subject="rep-x", message="rep-x is in no distributor group")
+    >>> f.severity
+    <Severity.WARNING: 'warning'>
+    """
+
+    code: str
+    severity: Severity = attrs.field(converter=Severity)
+    subject: str
+    message: str
