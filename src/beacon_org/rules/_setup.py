@@ -1,0 +1,666 @@
+"""Setup checks and readiness: what the distributorship setup guide asks for, checked on an org.
+
+``check_setup`` lists every problem and piece of advice as a :class:`Finding` with a stable code;
+``readiness`` walks one distributor group through the guide's "How to set up" steps in order.
+Every code is listed, with the sentence of the guide it comes from, in ``docs/setup-checks.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from .._errors import InvalidValueError, RoleError
+from .._model import ORG_CUSTODY, Role, User
+from .._org import Org
+from ._records import Finding, Severity
+
+__all__ = [
+    "READINESS_STEPS",
+    "SETUP_CODES",
+    "Readiness",
+    "ReadinessStep",
+    "check_setup",
+    "is_personal_email",
+    "readiness",
+]
+
+#: Every code :func:`check_setup` may report, with its severity.
+SETUP_CODES: dict[str, Severity] = {
+    "no-primary-admin": Severity.ERROR,
+    "item-held-by-unknown-user": Severity.ERROR,
+    "item-held-by-non-holder": Severity.ERROR,
+    "item-held-by-deactivated-user": Severity.ERROR,
+    "case-unknown-user": Severity.ERROR,
+    "rep-without-group": Severity.WARNING,
+    "distributor-without-reps": Severity.WARNING,
+    "distributor-inactive": Severity.WARNING,
+    "user-locked": Severity.WARNING,
+    "user-without-directory-records": Severity.WARNING,
+    "user-without-region": Severity.WARNING,
+    "region-without-manager": Severity.WARNING,
+    "manager-without-region": Severity.WARNING,
+    "facility-manager-without-facility": Severity.WARNING,
+    "sub-rep-outside-group": Severity.WARNING,
+    "sub-rep-inactive": Severity.WARNING,
+    "item-held-by-rep-of-sharing-distributor": Severity.ADVICE,
+    "distributor-personal-email": Severity.ADVICE,
+    "shared-inventory-off": Severity.ADVICE,
+}
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.ADVICE: 2}
+
+# Mail providers anyone can sign up to: the distributor principal does not own the domain.
+_FREE_MAIL = frozenset(
+    {
+        "aol.com",
+        "att.net",
+        "comcast.net",
+        "gmail.com",
+        "gmx.com",
+        "gmx.net",
+        "googlemail.com",
+        "hotmail.co.uk",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mac.com",
+        "mail.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "sbcglobal.net",
+        "verizon.net",
+        "yahoo.co.uk",
+        "yahoo.com",
+        "yandex.com",
+        "ymail.com",
+        "zoho.com",
+    }
+)
+# Words of a shared role mailbox (orders@, customerservice@, …) rather than one person's address.
+_ROLE_WORDS = frozenset(
+    {
+        "accounts",
+        "admin",
+        "backoffice",
+        "billing",
+        "contact",
+        "cs",
+        "customercare",
+        "customerservice",
+        "customerservices",
+        "dispatch",
+        "distribution",
+        "distributor",
+        "hello",
+        "info",
+        "inventory",
+        "logistics",
+        "office",
+        "operations",
+        "ops",
+        "order",
+        "orders",
+        "purchasing",
+        "sales",
+        "service",
+        "services",
+        "support",
+        "team",
+        "warehouse",
+    }
+)
+_LOCAL_SPLIT = re.compile(r"[._+\-]+")
+
+
+def is_personal_email(email: str) -> bool:
+    """True when ``email`` looks like one person's address rather than a company mailbox.
+
+    An address is personal-looking when its domain is a public mail provider (the distributor
+    principal does not own it) or when no word of its local part names a role mailbox such as
+    ``orders``, ``info`` or ``customerservice``.
+
+    Examples
+    --------
+    >>> from beacon_org.rules import is_personal_email
+    >>> is_personal_email("orders@acme-ortho.example"), is_personal_email("bob.baker@acme.example")
+    (False, True)
+    >>> is_personal_email("orders@gmail.com")
+    True
+    """
+    local, _, domain = email.lower().rpartition("@")
+    if domain in _FREE_MAIL:
+        return True
+    return not any(word in _ROLE_WORDS for word in _LOCAL_SPLIT.split(local))
+
+
+# --- reading callers' items and cases -------------------------------------------------------------
+
+
+def _field(obj: object, name: str, where: str) -> Any:
+    try:
+        return getattr(obj, name)
+    except AttributeError:
+        msg = f"{where}: {type(obj).__name__} object has no {name!r} (expected an InventoryItem or Case-like record)"
+        raise InvalidValueError(msg, field=name, value=obj) from None
+
+
+def _id_field(obj: object, name: str, where: str, *, optional: bool = False) -> Any:
+    value = _field(obj, name, where)
+    if optional and value is None:
+        return None
+    if not isinstance(value, str):
+        msg = f"{where}: {name!r} must be a string id (got {value!r})"
+        raise InvalidValueError(msg, field=name, value=value)
+    return value
+
+
+@attrs.frozen
+class _Item:
+    id: str
+    custodian: str
+    active: bool
+
+
+def _read_items(items: Iterable[Any]) -> Iterator[_Item]:
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        msg = f"items must be an iterable of inventory items (got {type(items).__name__})"
+        raise InvalidValueError(msg, field="items", value=items)
+    for i, item in enumerate(items):
+        where = f"items[{i}]"
+        item_id = _id_field(item, "id", where)
+        custodian = _id_field(item, "custodian", f"item {item_id!r}")
+        active = _field(item, "active", f"item {item_id!r}")
+        yield _Item(item_id, custodian, bool(active))
+
+
+def _label(user: User) -> str:
+    return f"{user.id} ({user.name})" if user.name else user.id
+
+
+# --- check_setup ----------------------------------------------------------------------------------
+
+
+def _finding(code: str, subject: str, message: str) -> Finding:
+    return Finding(code=code, severity=SETUP_CODES[code], subject=subject, message=message)
+
+
+def _user_findings(org: Org) -> Iterator[Finding]:
+    if not any(u.role is Role.PRIMARY_ADMIN and u.active for u in org.users.values()):
+        yield _finding(
+            "no-primary-admin",
+            ORG_CUSTODY,
+            "the organisation has no active primary admin: give one account the primary_admin "
+            "role so someone owns the organisation",
+        )
+    for uid in sorted(org.users):
+        user = org.users[uid]
+        if not user.active:
+            if user.role is Role.DISTRIBUTOR:
+                reps = org._reps.get(uid, frozenset())
+                if reps:
+                    yield _finding(
+                        "distributor-inactive",
+                        uid,
+                        f"distributor {_label(user)} is deactivated but still has reps "
+                        f"({', '.join(sorted(reps))}): nobody manages their cases and inventory "
+                        "as a group; reactivate it or move the reps to another distributor",
+                    )
+            # A deactivated account is out of use: the rest of the setup does not apply to it.
+            continue
+        yield from _active_user_findings(org, user)
+
+
+def _active_user_findings(org: Org, user: User) -> Iterator[Finding]:
+    uid, role, label = user.id, user.role, _label(user)
+    if user.locked:
+        yield _finding(
+            "user-locked",
+            uid,
+            f'{label} is still locked: check "Training Complete" on the user before giving '
+            "them access",
+        )
+    acts = not user.custodian_only and not role.is_org_wide
+    if acts and not user.directory_records:
+        yield _finding(
+            "user-without-directory-records",
+            uid,
+            f"{label} has no directory records (facilities, physicians, manufacturers, product "
+            "lines), so they cannot enter cases; assign the records they do business with",
+        )
+    if role is Role.SALES and acts and uid not in org._distributor_of:
+        yield _finding(
+            "rep-without-group",
+            uid,
+            f"sales rep {label} is in no distributor group: no distributor sees their cases or "
+            "inventory; assign them to their distributor if they have one",
+        )
+    if role.has_region and acts and user.region is None:
+        yield _finding(
+            "user-without-region",
+            uid,
+            f"{role.value} {label} has no region, so no regional manager oversees them; set "
+            "their region",
+        )
+    if role is Role.DISTRIBUTOR:
+        yield from _distributor_findings(org, user)
+    if role is Role.REGIONAL_MANAGER and not org._managed.get(uid):
+        yield _finding(
+            "manager-without-region",
+            uid,
+            f"regional manager {label} manages no region, so they oversee nobody; make them the "
+            "manager of their regions",
+        )
+    if role is Role.FACILITY_MANAGER and not user.facilities:
+        yield _finding(
+            "facility-manager-without-facility",
+            uid,
+            f"facility manager {label} is tied to no facility, so they see only their own cases; "
+            "add their facilities",
+        )
+
+
+def _distributor_findings(org: Org, user: User) -> Iterator[Finding]:
+    uid, label = user.id, _label(user)
+    reps = org._reps.get(uid)
+    if not reps:
+        yield _finding(
+            "distributor-without-reps",
+            uid,
+            f"distributor {label} has no sales reps assigned: assign the group's reps in the "
+            "distributor's User Detail screen",
+        )
+    elif uid not in org._sharing:
+        yield _finding(
+            "shared-inventory-off",
+            uid,
+            f"distributor {label} does not share inventory: consider enabling shared inventory "
+            "so its reps can use the stock in its custody without inter-field transfers",
+        )
+    if is_personal_email(user.email):
+        yield _finding(
+            "distributor-personal-email",
+            uid,
+            f"distributor {label} uses {user.email}, which looks like a personal address; a "
+            "general company address (such as orders@ or customerservice@ on the company's own "
+            "domain) keeps the group's data when staff change. The email cannot be changed: "
+            "this needs a new distributor account",
+        )
+
+
+def _region_findings(org: Org) -> Iterator[Finding]:
+    for rid in sorted(org.regions):
+        region = org.regions[rid]
+        if region.manager is None:
+            members = org._members.get(rid, frozenset())
+            who = f"its {len(members)} member(s)" if members else "anyone placed in it"
+            yield _finding(
+                "region-without-manager",
+                rid,
+                f"region {region.name or rid} has no regional manager, so no manager oversees "
+                f"{who}; set one",
+            )
+
+
+def _item_findings(org: Org, items: Iterable[Any]) -> Iterator[Finding]:
+    users = org._users
+    for item in _read_items(items):
+        holder = item.custodian
+        if holder == ORG_CUSTODY:
+            continue
+        user = users.get(holder)
+        if user is None:
+            yield _finding(
+                "item-held-by-unknown-user",
+                item.id,
+                f"item {item.id} is held by {holder!r}, which is not a user of the organisation",
+            )
+        elif not user.role.can_hold_inventory:
+            yield _finding(
+                "item-held-by-non-holder",
+                item.id,
+                f"item {item.id} is held by {_label(user)}, a {user.role.value}, who cannot hold "
+                "inventory; transfer it to a sales rep, a distributor or the organisation",
+            )
+        elif not user.active:
+            yield _finding(
+                "item-held-by-deactivated-user",
+                item.id,
+                f"item {item.id} is held by {_label(user)}, who is deactivated and cannot hold "
+                "inventory; transfer it to an active user or the organisation",
+            )
+        elif item.active:
+            distributor = org._distributor_of.get(holder)
+            if distributor is not None and distributor in org._sharing:
+                yield _finding(
+                    "item-held-by-rep-of-sharing-distributor",
+                    item.id,
+                    f"item {item.id} is held by rep {holder}, whose distributor {distributor} "
+                    f"shares inventory: transfer it to {distributor} so the whole group can use "
+                    f"it, unless it is meant for {holder} alone",
+                )
+
+
+def _group_of(org: Org, user_id: str) -> str | None:
+    # The distributor group a case's people belong to: the distributor itself, or a rep's distributor.
+    user = org._users.get(user_id)
+    if user is not None and user.role is Role.DISTRIBUTOR:
+        return user_id
+    return org._distributor_of.get(user_id)
+
+
+def _case_findings(org: Org, cases: Iterable[Any]) -> Iterator[Finding]:
+    if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
+        msg = f"cases must be an iterable of cases (got {type(cases).__name__})"
+        raise InvalidValueError(msg, field="cases", value=cases)
+    users = org._users
+    for i, case in enumerate(cases):
+        case_id = _id_field(case, "id", f"cases[{i}]")
+        where = f"case {case_id!r}"
+        representative = _id_field(case, "representative", where)
+        sub_rep = _id_field(case, "sub_rep", where, optional=True)
+        unknown = [p for p in (representative, sub_rep) if p is not None and p not in users]
+        if unknown:
+            yield _finding(
+                "case-unknown-user",
+                case_id,
+                f"case {case_id} names {', '.join(map(repr, unknown))}, who is not a user of "
+                "the organisation",
+            )
+            continue
+        if sub_rep is None:
+            continue
+        if not users[sub_rep].active:
+            yield _finding(
+                "sub-rep-inactive",
+                case_id,
+                f"case {case_id} has sub-rep {sub_rep}, who is deactivated; a sub-rep must be an "
+                "active user",
+            )
+        group = _group_of(org, representative)
+        if group is None or _group_of(org, sub_rep) != group:
+            where_rep = f"the group of {group}" if group else "no distributor group"
+            yield _finding(
+                "sub-rep-outside-group",
+                case_id,
+                f"case {case_id} has sub-rep {sub_rep}, who is not in the same distributor "
+                f"group as its representative {representative} ({where_rep}); a sub-rep must "
+                "belong to the representative's group",
+            )
+
+
+def check_setup(org: Org, items: Iterable[Any] = (), *, cases: Iterable[Any] = ()) -> list[Finding]:
+    """Return every setup problem and piece of advice the setup guide implies for ``org``.
+
+    Deactivated users are out of use and are checked only for what they still hold (a deactivated
+    distributor that still has reps, items still in their custody). The checks are listed, each
+    with the sentence of the guide it comes from, in the *Setup checks* page of the docs.
+
+    Parameters
+    ----------
+    org : Org
+        The organisation to check.
+    items : iterable of InventoryItem, optional
+        Inventory (or objects with ``id``, ``custodian`` and ``active``) to check custody of.
+    cases : iterable of Case, optional
+        Cases (or objects with ``id``, ``representative`` and ``sub_rep``) to check sub-reps of.
+
+    Returns
+    -------
+    list of Finding
+        Errors first, then warnings, then advice; within a severity by code, then subject.
+
+    Raises
+    ------
+    InvalidValueError
+        If an item or case lacks a field or has an id that is not a string.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_items
+    >>> findings = bo.check_setup(sample_org(), sample_items())
+    >>> [(f.code, f.subject) for f in findings if f.severity is bo.Severity.ERROR]
+    [('item-held-by-deactivated-user', 'kit-gone')]
+    >>> print(next(f.message for f in findings if f.code == "distributor-personal-email"))
+    distributor dist-b (Bob Baker) uses bob.baker@gmail.com, which looks like a personal address; ...
+    """
+    if not isinstance(org, Org):
+        msg = f"check_setup() needs an Org (got {type(org).__name__})"
+        raise InvalidValueError(msg, field="org", value=org)
+    findings = [
+        *_user_findings(org),
+        *_region_findings(org),
+        *_item_findings(org, items),
+        *_case_findings(org, cases),
+    ]
+    findings.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
+    return findings
+
+
+# --- readiness ------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ReadinessStep:
+    """One step of the setup guide for a distributor group.
+
+    ``name`` is a stable code (``accounts``, ``reps-assigned``, ``user-setup``,
+    ``shared-inventory``, ``inventory``); ``detail`` says what was found or what is missing.
+    """
+
+    name: str
+    done: bool
+    detail: str
+
+    @property
+    def title(self) -> str:
+        """The step as the setup guide words it."""
+        return READINESS_STEPS[self.name]
+
+
+#: The guide's steps, in order, as the guide words them.
+READINESS_STEPS: dict[str, str] = {
+    "accounts": "Create the distributor account and sales user accounts",
+    "reps-assigned": "Assign sales users to the distributor",
+    "user-setup": 'Assign directory records and mark users "Training Complete"',
+    "shared-inventory": "Decide on shared inventory",
+    "inventory": "Transfer inventory to the group",
+}
+
+
+@attrs.frozen(kw_only=True)
+class Readiness:
+    """A distributor group's progress through the setup guide.
+
+    ``ready`` is true once every step is done: the group's users can be given access. ``advice``
+    holds the guide's recommendations for the group; advice never blocks readiness.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_items
+    >>> r = bo.readiness(sample_org(), "dist-a", sample_items())
+    >>> r.ready, [s.name for s in r.steps]
+    (True, ['accounts', 'reps-assigned', 'user-setup', 'shared-inventory', 'inventory'])
+    """
+
+    distributor: str
+    steps: tuple[ReadinessStep, ...]
+    advice: tuple[Finding, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        """True when every step is done."""
+        return all(step.done for step in self.steps)
+
+    @property
+    def missing(self) -> tuple[ReadinessStep, ...]:
+        """The steps not done yet, in the guide's order."""
+        return tuple(step for step in self.steps if not step.done)
+
+    def __bool__(self) -> bool:
+        return self.ready
+
+
+def _setup_gaps(user: User) -> list[str]:
+    gaps = []
+    if user.locked:
+        gaps.append('"Training Complete" not checked')
+    if not user.custodian_only and not user.directory_records:
+        gaps.append("no directory records")
+    return gaps
+
+
+def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readiness:
+    """Return how far the group of ``distributor_id`` is through the setup guide's steps.
+
+    The steps, in the guide's order: the distributor account is active and able to act
+    (``accounts``); at least one active sales rep is assigned (``reps-assigned``); the distributor
+    and every active rep have directory records and Training Complete (``user-setup``); shared
+    inventory is decided: always done, the detail says which way (``shared-inventory``); the
+    group (the distributor or its active reps) holds at least one active item (``inventory``).
+    Deactivated reps are left out of the group's steps.
+
+    Parameters
+    ----------
+    org : Org
+        The organisation.
+    distributor_id : str
+        The distributor account whose group is checked.
+    items : iterable of InventoryItem, optional
+        Inventory (or objects with ``id``, ``custodian`` and ``active``).
+
+    Returns
+    -------
+    Readiness
+
+    Raises
+    ------
+    UnknownUserError
+        If ``distributor_id`` names no user.
+    RoleError
+        If the user is not a distributor.
+    InvalidValueError
+        If an item lacks a field or has an id that is not a string.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_items
+    >>> r = bo.readiness(sample_org(), "dist-b", sample_items())
+    >>> r.ready, [s.name for s in r.missing]
+    (False, ['user-setup'])
+    >>> print(r.missing[0].detail)
+    rep-new (Nina New): "Training Complete" not checked, no directory records
+    """
+    distributor = org.user(distributor_id)
+    if distributor.role is not Role.DISTRIBUTOR:
+        msg = (
+            f"{distributor_id!r} is a {distributor.role.value}, not a distributor: readiness is "
+            "checked per distributor group"
+        )
+        raise RoleError(msg)
+    users = org._users
+    all_reps = sorted(org._reps.get(distributor_id, frozenset()))
+    reps = [r for r in all_reps if users[r].active]
+    gone = [r for r in all_reps if not users[r].active]
+    steps = [
+        _accounts_step(distributor),
+        _reps_step(distributor_id, reps, gone),
+        _user_setup_step(distributor, [users[r] for r in reps]),
+        _sharing_step(org, distributor_id),
+    ]
+    group = {distributor_id, *reps}
+    held = []
+    advice = [f for f in _distributor_findings(org, distributor) if f.severity is Severity.ADVICE]
+    sharing = distributor_id in org._sharing
+    for item in _read_items(items):
+        if item.custodian in group and item.active:
+            held.append(item)
+            if sharing and item.custodian != distributor_id:
+                advice.append(
+                    _finding(
+                        "item-held-by-rep-of-sharing-distributor",
+                        item.id,
+                        f"item {item.id} is held by rep {item.custodian}: transfer it to "
+                        f"{distributor_id} so the whole group can use it, unless it is meant "
+                        f"for {item.custodian} alone",
+                    )
+                )
+    steps.append(_inventory_step(distributor_id, held))
+    return Readiness(distributor=distributor_id, steps=tuple(steps), advice=tuple(advice))
+
+
+def _accounts_step(distributor: User) -> ReadinessStep:
+    label = _label(distributor)
+    if not distributor.active:
+        return ReadinessStep(
+            name="accounts", done=False, detail=f"distributor {label} is deactivated"
+        )
+    if distributor.custodian_only:
+        return ReadinessStep(
+            name="accounts",
+            done=False,
+            detail=f"distributor {label} is custodian-only and cannot act for the group",
+        )
+    return ReadinessStep(
+        name="accounts", done=True, detail=f"distributor account {label} on {distributor.email}"
+    )
+
+
+def _reps_step(distributor_id: str, reps: list[str], gone: list[str]) -> ReadinessStep:
+    left_out = f"; deactivated and left out: {', '.join(gone)}" if gone else ""
+    if not reps:
+        return ReadinessStep(
+            name="reps-assigned",
+            done=False,
+            detail=f"no active sales rep is assigned to {distributor_id}{left_out}",
+        )
+    return ReadinessStep(
+        name="reps-assigned",
+        done=True,
+        detail=f"{len(reps)} rep(s): {', '.join(reps)}{left_out}",
+    )
+
+
+def _user_setup_step(distributor: User, reps: list[User]) -> ReadinessStep:
+    missing = []
+    for user in (distributor, *reps):
+        gaps = _setup_gaps(user)
+        if gaps:
+            missing.append(f"{_label(user)}: {', '.join(gaps)}")
+    if missing:
+        return ReadinessStep(name="user-setup", done=False, detail="; ".join(missing))
+    return ReadinessStep(
+        name="user-setup",
+        done=True,
+        detail=f"all {len(reps) + 1} user(s) have directory records and Training Complete",
+    )
+
+
+def _sharing_step(org: Org, distributor_id: str) -> ReadinessStep:
+    # The org records the setting, not whether it was considered: either value is a decision.
+    if distributor_id in org._sharing:
+        detail = f"on: the reps use the inventory in {distributor_id}'s custody"
+    else:
+        detail = "off: each rep uses only the inventory in its own custody"
+    return ReadinessStep(name="shared-inventory", done=True, detail=detail)
+
+
+def _inventory_step(distributor_id: str, held: list[_Item]) -> ReadinessStep:
+    if not held:
+        return ReadinessStep(
+            name="inventory",
+            done=False,
+            detail=f"the group holds no active item: transfer inventory to {distributor_id}",
+        )
+    holders = sorted({item.custodian for item in held})
+    return ReadinessStep(
+        name="inventory",
+        done=True,
+        detail=f"{len(held)} active item(s) held by {', '.join(holders)}",
+    )
