@@ -28,7 +28,15 @@ from ._serialization import (
     make_converter,
     to_dict,
 )
-from .rules import Decision, Finding, Severity
+from .rules import (
+    Decision,
+    Finding,
+    Readiness,
+    ReadinessStep,
+    Severity,
+    check_setup,
+    readiness,
+)
 
 __version__ = "0.1.0"
 
@@ -49,6 +57,8 @@ __all__ = [
     "Org",
     "OrgError",
     "OrgSettings",
+    "Readiness",
+    "ReadinessStep",
     "Region",
     "Role",
     "RoleError",
@@ -58,9 +68,11 @@ __all__ = [
     "User",
     "case_from_dict",
     "case_to_dict",
+    "check_setup",
     "from_dict",
     "item_from_dict",
     "item_to_dict",
     "make_converter",
+    "readiness",
     "to_dict",
 ]
