@@ -1,0 +1,27 @@
+"""The same rules on an engine that runs across machines: SpiceDB, Cedar and OpenFGA exports.
+
+``to_spicedb(org, cases, items)`` gives a schema and relationships in which SpiceDB answers
+``case#view``, ``case#edit``, ``item#use`` and ``item#view`` exactly as beacon_org's rules do;
+``relationship_changes`` keeps SpiceDB in step as the org changes. ``to_cedar`` and ``to_openfga``
+give the same rules for Cedar and OpenFGA. See *When one process is not enough* in the docs.
+"""
+
+from ._ids import MAX_ID_LENGTH, decode_spicedb_id, spicedb_id
+from ._spicedb import (
+    SPICEDB_SCHEMA,
+    RelationshipChanges,
+    SpiceDBExport,
+    relationship_changes,
+    to_spicedb,
+)
+
+__all__ = [
+    "MAX_ID_LENGTH",
+    "SPICEDB_SCHEMA",
+    "RelationshipChanges",
+    "SpiceDBExport",
+    "decode_spicedb_id",
+    "relationship_changes",
+    "spicedb_id",
+    "to_spicedb",
+]

@@ -1,0 +1,253 @@
+"""The SpiceDB export: a schema that states beacon_org's rules and the relationships of one org."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from .._org import Org
+from ._relations import relationship_tuples
+
+__all__ = [
+    "SPICEDB_SCHEMA",
+    "RelationshipChanges",
+    "SpiceDBExport",
+    "relationship_changes",
+    "to_spicedb",
+]
+
+#: The SpiceDB schema of every export. ``case#view``, ``case#edit``, ``item#use`` and
+#: ``item#view`` for ``user:ID`` answer as ``can_view_case``, ``can_edit_case``, ``can_use``
+#: (``on=None``) and ``visible_inventory``. One statement per line, as SpiceDB requires.
+SPICEDB_SCHEMA = """\
+/** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */
+
+/** A user account; its relations are its distributor group, region and inventory sharing. */
+definition user {
+    /** on a sales rep: the distributor of its group */
+    relation distributor: user
+    /** on a distributor: each rep of its group */
+    relation rep: user
+    /** on a sales or distributor user: its region */
+    relation region: region
+    /** on a distributor: user:* while it shares its inventory with its reps */
+    relation shares_inventory: user:*
+    /** who oversees this user's cases and inventory: its distributor and its regional manager */
+    permission overseer = distributor + region->manager
+    /** the reps who may use and see this distributor's inventory */
+    permission pool = rep & shares_inventory
+}
+
+definition region {
+    relation manager: user
+}
+
+/** A hospital or clinic; its managers are the facility_manager users tied to it. */
+definition facility {
+    relation manager: user
+}
+
+/** The organisation itself (id spicedb_id(ORG_CUSTODY)): roles and account states. */
+definition organization {
+    /** primary_admin, admin and operations users */
+    relation back_office: user
+    relation distributor: user
+    relation sales: user
+    relation facility_manager: user
+    /** users not deactivated */
+    relation active: user
+    /** users with Training Complete (org-wide roles never need it) */
+    relation trained: user
+    /** users who hold inventory but never act */
+    relation custodian_only: user
+    permission unlocked = trained + back_office
+    permission signed_in = active & unlocked
+    /** users who may act: active, not locked, not custodian-only */
+    permission acting = signed_in - custodian_only
+    permission org_wide = back_office & acting
+    permission field = sales + distributor + facility_manager
+    /** may view a case as its representative (custodian-only users too) */
+    permission representative_viewer = field & signed_in
+    permission representative_editor = field & acting
+    permission sub_rep_viewer = field & acting
+    permission sub_rep_editor = distributor & acting
+}
+
+definition case {
+    relation org: organization
+    relation representative: user
+    relation sub_rep: user
+    relation facility: facility
+    /** user:* while the case is not closed (paid, completed, closed, cancelled) */
+    relation open: user:*
+    permission overseer = representative->overseer + sub_rep->overseer
+    permission view = org->org_wide + (representative & org->representative_viewer) + (sub_rep & org->sub_rep_viewer) + ((overseer + facility->manager) & org->acting)
+    permission edit = org->org_wide + (open & ((representative & org->representative_editor) + (sub_rep & org->sub_rep_editor) + (overseer & org->acting)))
+}
+
+/** An inventory item, held by one user or by the organisation (ORG_CUSTODY). */
+definition item {
+    relation org: organization
+    relation holder: user
+    /** the organisation, when the item is in ORG_CUSTODY */
+    relation org_custody: organization
+    /** user:* while the item is active */
+    relation active: user:*
+    permission use = active & (org_custody->org_wide + ((holder + holder->pool) & org->acting))
+    permission view = org->org_wide + ((holder + holder->overseer + holder->pool) & org->acting)
+}
+"""
+
+
+def _yaml_block(text: str) -> str:
+    return "".join(f"  {line}\n" if line else "\n" for line in text.splitlines())
+
+
+@attrs.frozen
+class SpiceDBExport:
+    """An org, its cases and its items for SpiceDB: the schema and the relationships to write.
+
+    ``relationships`` are strings ``resource:id#relation@subject:id`` (ids encoded with
+    :func:`~beacon_org.export.spicedb_id`), sorted, each once.
+
+    Examples
+    --------
+    >>> from beacon_org.export import to_spicedb
+    >>> from beacon_org.testing import sample_org, sample_cases
+    >>> export = to_spicedb(sample_org(), sample_cases()[:1])
+    >>> [r for r in export.relationships if r.startswith("case:")]  # doctest: +NORMALIZE_WHITESPACE
+    ['case:c-100#facility@facility:mercy-general', 'case:c-100#open@user:*',
+     'case:c-100#org@organization:=40org', 'case:c-100#representative@user:rep-a1',
+     'case:c-100#sub_rep@user:rep-a2']
+    """
+
+    schema: str
+    relationships: tuple[str, ...]
+
+    def validation_yaml(
+        self, assert_true: Iterable[str] = (), assert_false: Iterable[str] = ()
+    ) -> str:
+        """Return a ``zed validate`` file: the schema, the relationships and the assertions given.
+
+        Each assertion is a string such as ``case:c-100#view@user:rep-a1``.
+        :func:`~beacon_org.export.spicedb_assertions` computes them from beacon_org's own rules,
+        so ``zed validate`` in a service's repository checks that SpiceDB still answers as
+        beacon_org does.
+
+        Examples
+        --------
+        >>> from beacon_org.export import to_spicedb
+        >>> text = to_spicedb(bo.Org()).validation_yaml(["item:i1#view@user:u1"])
+        >>> print(text[text.index("assertions"):])
+        assertions:
+          assertTrue:
+            - "item:i1#view@user:u1"
+          assertFalse: []
+        <BLANKLINE>
+        """
+        lines = ["schema: |-", _yaml_block(self.schema).rstrip("\n"), "relationships: |-"]
+        lines.extend(f"  {r}" for r in self.relationships)
+        lines.append("assertions:")
+        for key, found in (("assertTrue", list(assert_true)), ("assertFalse", list(assert_false))):
+            if found:
+                lines.append(f"  {key}:")
+                lines.extend(f'    - "{a}"' for a in found)
+            else:
+                lines.append(f"  {key}: []")
+        return "\n".join(lines) + "\n"
+
+
+def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> SpiceDBExport:
+    """Return the SpiceDB schema and relationships that answer as beacon_org's rules do.
+
+    In the result, the permissions ``case#view``, ``case#edit``, ``item#use`` and ``item#view``
+    for ``user:ID`` answer exactly as ``Visibility(org).can_view_case``, ``can_edit_case``,
+    ``Custody(org, items).can_use`` (with ``on=None``: SpiceDB never sees expiry dates) and
+    ``visible_inventory``. Inactive, locked and custodian-only users, closed cases and inactive
+    items are relationships too, so deactivating a user is one relationship delete.
+
+    Parameters
+    ----------
+    org : beacon_org.Org
+        The organisation.
+    cases, items : iterable of Case and InventoryItem
+        Any objects with their attributes; ids must be unique within each.
+
+    Returns
+    -------
+    SpiceDBExport
+        ``schema`` (:data:`SPICEDB_SCHEMA`) and ``relationships``.
+
+    Raises
+    ------
+    beacon_org.InvalidValueError
+        If a case or item lacks an attribute, has a bad value, or shares its id with another.
+
+    Examples
+    --------
+    >>> from beacon_org.export import to_spicedb
+    >>> from beacon_org.testing import sample_org
+    >>> export = to_spicedb(sample_org())
+    >>> "organization:=40org#custodian_only@user:wh-quarantine" in export.relationships
+    True
+    >>> export.schema.splitlines()[0]
+    '/** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */'
+    """
+    relationships = tuple(str(t) for t in relationship_tuples(org, cases, items))
+    return SpiceDBExport(SPICEDB_SCHEMA, relationships)
+
+
+@attrs.frozen
+class RelationshipChanges:
+    """The relationship writes and deletes that bring SpiceDB from one snapshot to the next.
+
+    Apply ``deletes`` with ``OPERATION_DELETE`` and ``writes`` with ``OPERATION_TOUCH``, in
+    batches of at most 1,000 updates (SpiceDB's limit per ``WriteRelationships``). Both are sorted.
+    ``bool(changes)`` is False when there is nothing to do.
+    """
+
+    writes: tuple[str, ...]
+    deletes: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.writes or self.deletes)
+
+
+def relationship_changes(
+    before: Org,
+    after: Org,
+    cases: Iterable[Any] = (),
+    items: Iterable[Any] = (),
+    *,
+    after_cases: Iterable[Any] | None = None,
+    after_items: Iterable[Any] | None = None,
+) -> RelationshipChanges:
+    """Return the writes and deletes that turn ``to_spicedb(before, ...)`` into ``to_spicedb(after, ...)``.
+
+    What a service streams to SpiceDB when the org changes. ``cases`` and ``items`` are taken as
+    the same on both sides unless ``after_cases`` or ``after_items`` give the new ones.
+
+    Examples
+    --------
+    >>> from beacon_org.export import relationship_changes
+    >>> from beacon_org.testing import sample_org
+    >>> before = sample_org()
+    >>> changes = relationship_changes(before, before.set_shared_inventory("dist-a", False).complete_training("rep-new"))
+    >>> changes.writes, changes.deletes
+    (('organization:=40org#trained@user:rep-new',), ('user:dist-a#shares_inventory@user:*',))
+    >>> bool(relationship_changes(before, before))
+    False
+    """
+    cases = tuple(cases)
+    items = tuple(items)
+    old = set(to_spicedb(before, cases, items).relationships)
+    new = set(
+        to_spicedb(
+            after,
+            cases if after_cases is None else after_cases,
+            items if after_items is None else after_items,
+        ).relationships
+    )
+    return RelationshipChanges(writes=tuple(sorted(new - old)), deletes=tuple(sorted(old - new)))
