@@ -300,11 +300,11 @@ def _region_findings(org: Org) -> Iterator[Finding]:
         if region.manager is None:
             members = org._members.get(rid, frozenset())
             who = f"its {len(members)} member(s)" if members else "anyone placed in it"
+            label = f"{rid} ({region.name})" if region.name else rid
             yield _finding(
                 "region-without-manager",
                 rid,
-                f"region {region.name or rid} has no regional manager, so no manager oversees "
-                f"{who}; set one",
+                f"region {label} has no regional manager, so no manager oversees {who}; set one",
             )
 
 
