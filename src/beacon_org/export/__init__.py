@@ -6,7 +6,9 @@
 give the same rules for Cedar and OpenFGA. See *When one process is not enough* in the docs.
 """
 
+from ._cedar import CEDAR_POLICIES, CEDAR_SCHEMA, CedarExport, to_cedar
 from ._ids import MAX_ID_LENGTH, decode_spicedb_id, spicedb_id
+from ._openfga import OPENFGA_MODEL, OpenFGAExport, to_openfga
 from ._spicedb import (
     SPICEDB_SCHEMA,
     RelationshipChanges,
@@ -16,12 +18,19 @@ from ._spicedb import (
 )
 
 __all__ = [
+    "CEDAR_POLICIES",
+    "CEDAR_SCHEMA",
     "MAX_ID_LENGTH",
+    "OPENFGA_MODEL",
     "SPICEDB_SCHEMA",
+    "CedarExport",
+    "OpenFGAExport",
     "RelationshipChanges",
     "SpiceDBExport",
     "decode_spicedb_id",
     "relationship_changes",
     "spicedb_id",
+    "to_cedar",
+    "to_openfga",
     "to_spicedb",
 ]

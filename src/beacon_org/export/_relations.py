@@ -18,7 +18,16 @@ from .._model import ORG_CUSTODY, Role, to_case_status
 from .._org import Org
 from ._ids import spicedb_id
 
-__all__ = ["ORGANIZATION", "WILDCARD", "Tuple", "relationship_tuples"]
+__all__ = [
+    "ORGANIZATION",
+    "WILDCARD",
+    "CaseFacts",
+    "ItemFacts",
+    "Tuple",
+    "case_records",
+    "item_records",
+    "relationship_tuples",
+]
 
 #: The one ``organization`` object; it is also the custodian of ``ORG_CUSTODY`` items.
 ORGANIZATION = ORG_CUSTODY
@@ -117,39 +126,78 @@ def _unique(ids: list[str], what: str) -> None:
         seen.add(one)
 
 
-def _case_tuples(cases: Iterable[Any]) -> Iterator[Tuple]:
-    cases = list(cases)
-    _unique([_field(case, "id", "case") for case in cases], "case")
-    for case in cases:
-        cid = case.id
-        yield Tuple("case", cid, "org", "organization", ORGANIZATION)
-        yield Tuple("case", cid, "representative", "user", _field(case, "representative", "case"))
-        sub_rep = _field(case, "sub_rep", "case", optional=True)
-        if sub_rep is not None:
-            yield Tuple("case", cid, "sub_rep", "user", sub_rep)
-        facility = _field(case, "facility", "case", optional=True)
-        if facility is not None:
-            yield Tuple("case", cid, "facility", "facility", facility)
-        if not to_case_status(_field(case, "status", "case")).is_closed:
-            yield Tuple("case", cid, "open", "user", WILDCARD)
+@attrs.frozen
+class CaseFacts:
+    """What the rules read of a case, checked."""
+
+    id: str
+    representative: str
+    sub_rep: str | None
+    facility: str | None
+    closed: bool
 
 
-def _item_tuples(items: Iterable[Any]) -> Iterator[Tuple]:
-    items = list(items)
-    _unique([_field(item, "id", "item") for item in items], "item")
+@attrs.frozen
+class ItemFacts:
+    """What the rules read of an item (``on=None``: never its expiry), checked."""
+
+    id: str
+    custodian: str
+    active: bool
+
+
+def case_records(cases: Iterable[Any]) -> list[CaseFacts]:
+    """Check ``cases`` (any objects with Case's attributes) and return what the rules read."""
+    out = [
+        CaseFacts(
+            _field(case, "id", "case"),
+            _field(case, "representative", "case"),
+            _field(case, "sub_rep", "case", optional=True),
+            _field(case, "facility", "case", optional=True),
+            to_case_status(_field(case, "status", "case")).is_closed,
+        )
+        for case in cases
+    ]
+    _unique([case.id for case in out], "case")
+    return out
+
+
+def item_records(items: Iterable[Any]) -> list[ItemFacts]:
+    """Check ``items`` (any objects with InventoryItem's attributes) and return what rules read."""
+    out = []
     for item in items:
-        iid = item.id
-        yield Tuple("item", iid, "org", "organization", ORGANIZATION)
-        custodian = _field(item, "custodian", "item")
-        if custodian == ORG_CUSTODY:
-            yield Tuple("item", iid, "org_custody", "organization", ORGANIZATION)
-        else:
-            yield Tuple("item", iid, "holder", "user", custodian)
+        iid = _field(item, "id", "item")
         active = _field(item, "active", "item")
         if type(active) is not bool:
             msg = f"item {iid!r}: 'active' must be True or False (got {active!r})"
             raise InvalidValueError(msg, field="active", value=active)
-        if active:
+        out.append(ItemFacts(iid, _field(item, "custodian", "item"), active))
+    _unique([item.id for item in out], "item")
+    return out
+
+
+def _case_tuples(cases: Iterable[Any]) -> Iterator[Tuple]:
+    for case in case_records(cases):
+        cid = case.id
+        yield Tuple("case", cid, "org", "organization", ORGANIZATION)
+        yield Tuple("case", cid, "representative", "user", case.representative)
+        if case.sub_rep is not None:
+            yield Tuple("case", cid, "sub_rep", "user", case.sub_rep)
+        if case.facility is not None:
+            yield Tuple("case", cid, "facility", "facility", case.facility)
+        if not case.closed:
+            yield Tuple("case", cid, "open", "user", WILDCARD)
+
+
+def _item_tuples(items: Iterable[Any]) -> Iterator[Tuple]:
+    for item in item_records(items):
+        iid = item.id
+        yield Tuple("item", iid, "org", "organization", ORGANIZATION)
+        if item.custodian == ORG_CUSTODY:
+            yield Tuple("item", iid, "org_custody", "organization", ORGANIZATION)
+        else:
+            yield Tuple("item", iid, "holder", "user", item.custodian)
+        if item.active:
             yield Tuple("item", iid, "active", "user", WILDCARD)
 
 

@@ -1,0 +1,190 @@
+"""The OpenFGA export: an authorization model stating beacon_org's rules, tuples, and a test file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .._org import Org
+from ._relations import relationship_tuples
+
+__all__ = ["OPENFGA_MODEL", "OpenFGAExport", "to_openfga"]
+
+#: The OpenFGA model (DSL, schema 1.1) of every export: the same relations as the SpiceDB schema.
+OPENFGA_MODEL = """\
+model
+  schema 1.1
+
+type user
+  relations
+    define distributor: [user]
+    define rep: [user]
+    define region: [region]
+    define shares_inventory: [user:*]
+    define overseer: distributor or manager from region
+    define pool: rep and shares_inventory
+
+type region
+  relations
+    define manager: [user]
+
+type facility
+  relations
+    define manager: [user]
+
+type organization
+  relations
+    define back_office: [user]
+    define distributor: [user]
+    define sales: [user]
+    define facility_manager: [user]
+    define active: [user]
+    define trained: [user]
+    define custodian_only: [user]
+    define unlocked: trained or back_office
+    define signed_in: active and unlocked
+    define acting: signed_in but not custodian_only
+    define org_wide: back_office and acting
+    define field: sales or distributor or facility_manager
+    define representative_viewer: field and signed_in
+    define representative_editor: field and acting
+    define sub_rep_viewer: field and acting
+    define sub_rep_editor: distributor and acting
+
+type case
+  relations
+    define org: [organization]
+    define representative: [user]
+    define sub_rep: [user]
+    define facility: [facility]
+    define open: [user:*]
+    define overseer: overseer from representative or overseer from sub_rep
+    define viewer_by_group: overseer or manager from facility
+    define representative_view: representative and representative_viewer from org
+    define sub_rep_view: sub_rep and sub_rep_viewer from org
+    define group_view: viewer_by_group and acting from org
+    define view: org_wide from org or representative_view or sub_rep_view or group_view
+    define representative_edit: representative and representative_editor from org
+    define sub_rep_edit: sub_rep and sub_rep_editor from org
+    define group_edit: overseer and acting from org
+    define field_edit: representative_edit or sub_rep_edit or group_edit
+    define edit: org_wide from org or (open and field_edit)
+
+type item
+  relations
+    define org: [organization]
+    define holder: [user]
+    define org_custody: [organization]
+    define active: [user:*]
+    define holder_side: holder or pool from holder
+    define holder_use: holder_side and acting from org
+    define use: active and (org_wide from org_custody or holder_use)
+    define holder_view: holder or overseer from holder or pool from holder
+    define field_view: holder_view and acting from org
+    define view: org_wide from org or field_view
+"""
+
+
+def _q(text: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar.
+    return json.dumps(text)
+
+
+@attrs.frozen
+class OpenFGAExport:
+    """An org, its cases and its items for OpenFGA: the model and the tuples to write.
+
+    ``tuples`` are ``{"user": ..., "relation": ..., "object": ...}`` dicts as OpenFGA's Write API
+    and ``.fga.yaml`` files take them; ids are encoded with :func:`~beacon_org.export.spicedb_id`.
+
+    Examples
+    --------
+    >>> from beacon_org.export import to_openfga
+    >>> from beacon_org.testing import sample_org
+    >>> export = to_openfga(sample_org())
+    >>> {"user": "user:rep-a1", "relation": "distributor", "object": "user:dist-a"} in export.tuples
+    False
+    >>> {"user": "user:dist-a", "relation": "distributor", "object": "user:rep-a1"} in export.tuples
+    True
+    """
+
+    model: str
+    tuples: tuple[Mapping[str, str], ...]
+
+    def test_yaml(
+        self,
+        checks: Iterable[tuple[str, str, Mapping[str, bool]]] = (),
+        list_objects: Iterable[tuple[str, str, Mapping[str, Iterable[str]]]] = (),
+        *,
+        name: str = "beacon_org",
+    ) -> str:
+        """Return a ``.fga.yaml`` file for ``fga model test``: model, tuples and assertions.
+
+        Parameters
+        ----------
+        checks : iterable of (user, object, {relation: expected})
+            E.g. ``("user:rep-a1", "case:c-100", {"view": True, "edit": True})``.
+        list_objects : iterable of (user, type, {relation: objects})
+            E.g. ``("user:rep-a1", "case", {"view": ["case:c-100"]})``.
+
+        :func:`~beacon_org.export.openfga_assertions` computes both from beacon_org's rules.
+        """
+        lines = [f"name: {_q(name)}", "model: |"]
+        lines.extend(f"  {line}" if line else "" for line in self.model.splitlines())
+        lines.append("tuples:")
+        lines.extend(
+            f"  - {{user: {_q(t['user'])}, relation: {_q(t['relation'])}, object: {_q(t['object'])}}}"
+            for t in self.tuples
+        )
+        if not self.tuples:
+            lines[-1] = "tuples: []"
+        lines += ["tests:", f"  - name: {_q(name)}"]
+        check_lines = [
+            f"      - {{user: {_q(user)}, object: {_q(obj)}, assertions: {{"
+            + ", ".join(f"{rel}: {str(bool(v)).lower()}" for rel, v in expected.items())
+            + "}}"
+            for user, obj, expected in checks
+        ]
+        lines.append("    check:" if check_lines else "    check: []")
+        lines.extend(check_lines)
+        lo_lines = [
+            f"      - {{user: {_q(user)}, type: {_q(kind)}, assertions: {{"
+            + ", ".join(f"{rel}: [{', '.join(_q(o) for o in objs)}]" for rel, objs in exp.items())
+            + "}}"
+            for user, kind, exp in list_objects
+        ]
+        if lo_lines:
+            lines.append("    list_objects:")
+            lines.extend(lo_lines)
+        return "\n".join(lines) + "\n"
+
+
+def to_openfga(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> OpenFGAExport:
+    """Return the OpenFGA model and tuples that answer as beacon_org's rules do.
+
+    The same relations and permissions as :func:`~beacon_org.export.to_spicedb`: ``case#view``,
+    ``case#edit``, ``item#use`` and ``item#view`` for ``user:ID``.
+
+    Raises
+    ------
+    beacon_org.InvalidValueError
+        If a case or item lacks an attribute, has a bad value, or shares its id with another.
+
+    Examples
+    --------
+    >>> from beacon_org.export import to_openfga
+    >>> from beacon_org.testing import sample_org, sample_items
+    >>> export = to_openfga(sample_org(), items=sample_items()[:1])
+    >>> [t for t in export.tuples if t["object"].startswith("item:")]  # doctest: +NORMALIZE_WHITESPACE
+    [{'user': 'user:*', 'relation': 'active', 'object': 'item:kit-org-1'},
+     {'user': 'organization:=40org', 'relation': 'org', 'object': 'item:kit-org-1'},
+     {'user': 'organization:=40org', 'relation': 'org_custody', 'object': 'item:kit-org-1'}]
+    """
+    tuples = tuple(
+        {"user": t.subject(), "relation": t.relation, "object": t.resource()}
+        for t in relationship_tuples(org, cases, items)
+    )
+    return OpenFGAExport(OPENFGA_MODEL, tuples)
