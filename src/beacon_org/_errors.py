@@ -11,6 +11,7 @@ __all__ = [
     "InvalidValueError",
     "OrgError",
     "RoleError",
+    "TransferError",
     "UnknownRegionError",
     "UnknownUserError",
 ]
@@ -72,3 +73,7 @@ class InvalidChangeError(OrgError, ValueError):
 
 class InvalidDataError(OrgError, ValueError):
     """``from_dict`` data is malformed or breaks a rule; the message says where."""
+
+
+class TransferError(OrgError, ValueError):
+    """A transfer cannot be settled as asked (not pending, items not with the sender, not allowed)."""

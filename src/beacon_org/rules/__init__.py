@@ -1,5 +1,6 @@
 """Rules: the questions services ask of an org, answered as ``Decision``s and ``Finding``s."""
 
+from ._custody import Custody
 from ._records import Decision, Finding, Severity
 from ._setup import (
     READINESS_STEPS,
@@ -10,15 +11,23 @@ from ._setup import (
     is_personal_email,
     readiness,
 )
+from ._transfer import Settlement, Transfer, TransferStatus
+from ._visibility import CaseLike, Visibility
 
 __all__ = [
     "READINESS_STEPS",
     "SETUP_CODES",
+    "CaseLike",
+    "Custody",
     "Decision",
     "Finding",
     "Readiness",
     "ReadinessStep",
+    "Settlement",
     "Severity",
+    "Transfer",
+    "TransferStatus",
+    "Visibility",
     "check_setup",
     "is_personal_email",
     "readiness",

@@ -1,0 +1,857 @@
+"""Custody rules: which items a user may use, see and move, transfer advice, and settling transfers.
+
+``Custody`` indexes the items once by custodian, so list answers cost in proportion to the answer and
+yes/no answers are a few dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Protocol
+
+import attrs
+
+from .._errors import DuplicateIdError, InvalidValueError, TransferError
+from .._model import ORG_CUSTODY, InventoryItem, Role, User
+from .._org import Org
+from ._records import Decision, Finding, Severity
+from ._transfer import Settlement, Transfer, TransferStatus, _to_status
+
+__all__ = ["Custody", "ItemLike", "item_record"]
+
+_EMPTY: frozenset[str] = frozenset()
+_MEMO_LIMIT = 1 << 20  # decisions remembered per Custody before the memo starts again
+_MISSING = object()
+
+# Denials that never depend on who asks or what about: built once and handed out as they are.
+_UNKNOWN_USER = Decision(allowed=False, reason="unknown-user")
+_UNKNOWN_ITEM = Decision(allowed=False, reason="unknown-item")
+_ITEM_INACTIVE = Decision(allowed=False, reason="item-inactive")
+_ITEM_EXPIRED = Decision(allowed=False, reason="item-expired")
+_CANNOT_HOLD = Decision(allowed=False, reason="cannot-hold")
+_ALREADY_CUSTODIAN = Decision(allowed=False, reason="already-custodian")
+_RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason="recipient-cannot-hold")
+_NOT_PENDING = Decision(allowed=False, reason="transfer-not-pending")
+_STARTED_BY_SELF = Decision(allowed=False, reason="started-by-self")
+
+# A user's custody sources for using items: custodian id -> (grant reason, path up to the item).
+_Sources = dict[str, tuple[str, tuple[str, ...]]]
+
+
+class ItemLike(Protocol):
+    """What ``Custody`` reads from an item: :class:`~beacon_org.InventoryItem` or a service's row."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def custodian(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def expires(self) -> _dt.date | None: ...
+
+
+def item_record(item: object, position: int = 0) -> InventoryItem:
+    """Return ``item`` as a checked :class:`~beacon_org.InventoryItem`.
+
+    ``item`` is an ``InventoryItem`` (returned as it is) or any object with ``id``, ``custodian``,
+    ``active`` and ``expires``; ``position`` (its index in the caller's collection) names it in the
+    error when it has no usable id.
+
+    Raises
+    ------
+    InvalidValueError
+        If an attribute is missing or has the wrong type; the message names the item.
+    """
+    if type(item) is InventoryItem:
+        return item
+    fields: dict[str, Any] = {}
+    for name in ("id", "custodian", "active", "expires"):
+        value = getattr(item, name, _MISSING)
+        if value is _MISSING:
+            item_id = getattr(item, "id", None)
+            where = f"item {item_id!r}" if isinstance(item_id, str) else f"item #{position}"
+            msg = f"{where} has no {name!r} attribute (got {item!r})"
+            raise InvalidValueError(msg, field=name, value=item)
+        fields[name] = value
+    try:
+        return InventoryItem(
+            fields["id"], fields["custodian"], active=fields["active"], expires=fields["expires"]
+        )
+    except InvalidValueError as exc:
+        where = f"item {fields['id']!r}" if isinstance(fields["id"], str) else f"item #{position}"
+        msg = f"{where}: {exc}"
+        raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
+
+
+def _finding(code: str, severity: Severity, subject: str, message: str) -> Finding:
+    return Finding(code=code, severity=severity, subject=subject, message=message)
+
+
+def _check_on(on: object) -> _dt.date:
+    # datetime is a date subclass, but "usable at 09:00" is not a day: refuse it as InventoryItem does.
+    if not isinstance(on, _dt.date) or isinstance(on, _dt.datetime):
+        msg = f"'on' must be a datetime.date or None (got {on!r})"
+        raise InvalidValueError(msg, field="on", value=on)
+    return on
+
+
+def _actor_denial(user: User) -> Decision | None:
+    # The order is the order a back-office person fixes things in: reactivate, train, let it act.
+    if not user.active:
+        return Decision(allowed=False, reason="inactive", suggestion=f"reactivate {user.id}")
+    if user.locked:
+        return Decision(
+            allowed=False, reason="locked", suggestion=f"complete training for {user.id}"
+        )
+    if user.custodian_only:
+        return Decision(
+            allowed=False,
+            reason="custodian-only",
+            suggestion=f"turn off custodian-only for {user.id}",
+        )
+    return None
+
+
+class Custody:
+    """The custody rules of an org over a collection of inventory items.
+
+    ``items`` is any iterable of :class:`~beacon_org.InventoryItem` or of objects with the same
+    attributes (``id``, ``custodian``, ``active``, ``expires``); it is read once and indexed by
+    custodian. Like its org, a ``Custody`` never changes: build a new one for new items or a new org.
+
+    An item whose custodian is neither a user of the org nor :data:`~beacon_org.ORG_CUSTODY` is kept:
+    org-wide roles see it and may move it, nobody may use it, and :meth:`transfer_advice` warns
+    about it.
+
+    Parameters
+    ----------
+    org : Org
+        The org snapshot whose users, groups, regions and sharing settings apply.
+    items : iterable of InventoryItem or item-like objects
+        The inventory. Item ids must be unique.
+
+    Raises
+    ------
+    DuplicateIdError
+        If two items have the same id.
+    InvalidValueError
+        If ``org`` is not an ``Org`` or an item is malformed; the message names the item.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_items
+    >>> custody = bo.Custody(sample_org(), sample_items())
+    >>> sorted(custody.usable_inventory("rep-a1"))
+    ['drill-a1', 'plate-a-old', 'screw-a-1', 'screw-a-2']
+    >>> custody.can_use("rep-a1", "screw-a-1")
+    Decision(allowed=True, reason='shared-inventory', path=('rep-a1', 'dist-a', 'screw-a-1'), suggestion=None)
+    >>> custody.can_use("rep-b1", "screw-a-1").reason
+    'not-custodian'
+    """
+
+    __slots__ = (
+        "_access",
+        "_active",
+        "_all",
+        "_dated",
+        "_decided",
+        "_distributor_of",
+        "_held",
+        "_items",
+        "_managed",
+        "_members",
+        "_org",
+        "_remembered",
+        "_sharing",
+        "_undated",
+        "_usable",
+        "_usable_custodian",
+        "_users",
+    )
+
+    def __init__(self, org: Org, items: Iterable[ItemLike] = ()) -> None:
+        if not isinstance(org, Org):
+            msg = f"Custody needs an Org (got {org!r})"
+            raise InvalidValueError(msg, field="org", value=org)
+        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+            msg = f"'items' must be an iterable of inventory items (got {items!r})"
+            raise InvalidValueError(msg, field="items", value=items)
+        self._org = org
+        # The org's own look-ups, read directly: each is one hash and two dict look-ups.
+        self._users = org._users
+        self._distributor_of = org._distributor_of
+        self._sharing = org._sharing
+        self._managed = org._managed
+        self._members = org._members
+
+        records: dict[str, InventoryItem] = {}
+        held: dict[str, list[str]] = {}
+        active: dict[str, list[str]] = {}
+        undated: dict[str, list[str]] = {}
+        dated: dict[str, list[tuple[_dt.date, str]]] = {}
+        for position, item in enumerate(items):
+            record = item_record(item, position)
+            item_id, custodian = record.id, record.custodian
+            if item_id in records:
+                msg = f"item id {item_id!r} appears twice (item #{position})"
+                raise DuplicateIdError(msg)
+            records[item_id] = record
+            held.setdefault(custodian, []).append(item_id)
+            if record.active:
+                active.setdefault(custodian, []).append(item_id)
+                if record.expires is None:
+                    undated.setdefault(custodian, []).append(item_id)
+                else:
+                    dated.setdefault(custodian, []).append((record.expires, item_id))
+        self._items = records
+        self._all = frozenset(records)
+        self._held = {c: frozenset(ids) for c, ids in held.items()}
+        self._active = {c: frozenset(ids) for c, ids in active.items()}
+        self._undated = {c: frozenset(ids) for c, ids in undated.items()}
+        self._dated: dict[str, tuple[list[_dt.date], tuple[str, ...]]] = {}
+        for custodian, pairs in dated.items():
+            pairs.sort()
+            self._dated[custodian] = ([d for d, _ in pairs], tuple(i for _, i in pairs))
+        # item id -> custodian, for active items only: can_use's one look-up for the item.
+        self._usable_custodian = {i: r.custodian for i, r in records.items() if r.active}
+        # user id -> its denial, or its custody sources; filled on first use (the org never changes).
+        self._access: dict[str, Decision | _Sources] = {}
+        # Answers already given with on=None: user -> item -> Decision, and user -> usable ids.
+        self._decided: dict[str, dict[str, Decision]] = {}
+        self._remembered = 0
+        self._usable: dict[str, frozenset[str]] = {}
+
+    # --- basic queries ---------------------------------------------------------------------------
+
+    @property
+    def org(self) -> Org:
+        """The org these rules read."""
+        return self._org
+
+    @property
+    def items(self) -> Mapping[str, InventoryItem]:
+        """The items by id, as checked :class:`~beacon_org.InventoryItem` records (read-only)."""
+        return MappingProxyType(self._items)
+
+    def holdings(self, custodian_id: str) -> frozenset[str]:
+        """Return the ids of every item in ``custodian_id``'s custody, usable or not.
+
+        ``custodian_id`` is a user id, :data:`~beacon_org.ORG_CUSTODY`, or any other id items
+        name as custodian; an id that holds nothing gives an empty set.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> custody = bo.Custody(sample_org(), sample_items())
+        >>> sorted(custody.holdings("rep-a1")), sorted(custody.holdings(bo.ORG_CUSTODY))
+        (['drill-a1', 'screw-a1-spare'], ['kit-org-1', 'kit-org-2'])
+        """
+        try:
+            return self._held.get(custodian_id, _EMPTY)
+        except TypeError:
+            msg = f"'custodian_id' must be a string id (got {custodian_id!r})"
+            raise InvalidValueError(msg, field="custodian_id", value=custodian_id) from None
+
+    # --- using items -----------------------------------------------------------------------------
+
+    def _sources(self, user_id: object) -> Decision | _Sources:
+        # The slow half of the access look-up: decide once per user, then serve from _access.
+        user = self._users.get(user_id) if isinstance(user_id, str) else None
+        if user is None:
+            return _UNKNOWN_USER  # not cached: arbitrary unknown ids must not grow the cache
+        denial = _actor_denial(user)
+        access: Decision | _Sources
+        if denial is not None:
+            access = denial
+        elif user.role.is_org_wide:
+            access = {ORG_CUSTODY: ("org-custody", (user.id, ORG_CUSTODY))}
+        elif user.role is Role.REGIONAL_MANAGER:
+            access = {}
+        else:
+            access = {user.id: ("own-custody", (user.id,))}
+            if user.role is Role.SALES:
+                distributor = self._distributor_of.get(user.id)
+                if distributor is not None and distributor in self._sharing:
+                    access[distributor] = ("shared-inventory", (user.id, distributor))
+        self._access[user.id] = access
+        return access
+
+    def usable_inventory(self, user_id: str, *, on: _dt.date | None = None) -> frozenset[str]:
+        """Return the ids of the items ``user_id`` may put on a case where it is the representative.
+
+        Active items in its own custody, plus, for a sales rep whose distributor shares inventory,
+        those in the distributor's custody; for org-wide roles, the items in
+        :data:`~beacon_org.ORG_CUSTODY`. Regional managers hold nothing and use nothing. A user that
+        may not act (unknown, inactive, locked or custodian-only) gets an empty set. With ``on`` (a
+        ``datetime.date``), items whose ``expires`` is before ``on`` are left out; an item is usable
+        on its expiry date. With ``on=None`` expiry is not checked: the library never reads the clock.
+
+        Costs in proportion to the answer, not to the number of items.
+
+        Raises
+        ------
+        InvalidValueError
+            If ``on`` is neither None nor a ``datetime.date``.
+
+        Examples
+        --------
+        >>> import datetime
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> custody = bo.Custody(sample_org(), sample_items())
+        >>> sorted(custody.usable_inventory("rep-a1", on=datetime.date(2026, 6, 1)))
+        ['drill-a1', 'screw-a-1', 'screw-a-2']
+        >>> sorted(custody.usable_inventory("admin-1")), custody.usable_inventory("rep-new")
+        (['kit-org-1', 'kit-org-2'], frozenset())
+        """
+        if on is None:
+            try:
+                usable = self._usable.get(user_id)
+            except TypeError:
+                return _EMPTY
+            if usable is not None:
+                return usable
+        else:
+            on = _check_on(on)
+        try:
+            access = self._access.get(user_id)
+        except TypeError:
+            return _EMPTY
+        if access is None:
+            access = self._sources(user_id)
+        if isinstance(access, Decision):
+            return _EMPTY
+        if on is None:
+            parts = [self._active.get(c, _EMPTY) for c in access]
+        else:
+            parts = [self._usable_on(c, on) for c in access]
+        usable = parts[0] if len(parts) == 1 else _EMPTY.union(*parts)
+        if on is None:
+            self._usable[user_id] = usable  # one set per known user at most
+        return usable
+
+    def _usable_on(self, custodian: str, on: _dt.date) -> frozenset[str]:
+        undated = self._undated.get(custodian, _EMPTY)
+        dated = self._dated.get(custodian)
+        if dated is None:
+            return undated
+        dates, ids = dated
+        first = bisect.bisect_left(dates, on)  # the first item still good on `on`
+        if first == len(ids):
+            return undated
+        return undated.union(ids[first:])
+
+    def can_use(self, user_id: str, item_id: str, *, on: _dt.date | None = None) -> Decision:
+        """Decide whether ``user_id`` may put item ``item_id`` on a case where it is the representative.
+
+        Agrees with :meth:`usable_inventory`. A grant's ``path`` runs from the user to the item:
+        ``("rep-a1", "drill-a1")`` for its own item, ``("rep-a1", "dist-a", "screw-a-1")`` for a
+        sharing distributor's, ``("admin-1", "@org", "kit-org-1")`` for the organisation's custody.
+
+        Denial reasons: ``unknown-user``, ``inactive``, ``locked``, ``custodian-only``,
+        ``unknown-item``, ``item-inactive``, ``item-expired``, ``cannot-hold`` (regional managers),
+        ``not-shared`` (the rep's distributor holds it but does not share) and ``not-custodian``.
+
+        Raises
+        ------
+        InvalidValueError
+            If ``on`` is neither None nor a ``datetime.date``.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> custody = bo.Custody(sample_org(), sample_items())
+        >>> custody.can_use("rep-b1", "plate-b-1")
+        Decision(allowed=False, reason='not-shared', path=(), suggestion='turn on shared inventory for dist-b')
+        >>> custody.can_use("rep-a1", "screw-a1-spare").reason
+        'item-inactive'
+        """
+        if on is not None:
+            return self._decide_use(user_id, item_id, _check_on(on))
+        # The hot path: a decision already given is two dict look-ups away.
+        try:
+            decided = self._decided.get(user_id)
+            if decided is not None:
+                decision = decided.get(item_id)
+                if decision is not None:
+                    return decision
+        except TypeError:
+            return self._use_bad_ids(user_id, item_id)
+        decision = self._decide_use(user_id, item_id, None)
+        self._remember(user_id, item_id, decision)
+        return decision
+
+    def _decide_use(self, user_id: str, item_id: str, on: _dt.date | None) -> Decision:
+        try:
+            access = self._access.get(user_id)
+            custodian = self._usable_custodian.get(item_id)
+        except TypeError:
+            return self._use_bad_ids(user_id, item_id)
+        if access is None:
+            access = self._sources(user_id)
+        if isinstance(access, Decision):
+            return access
+        if custodian is None:
+            return _UNKNOWN_ITEM if item_id not in self._items else _ITEM_INACTIVE
+        if on is not None:
+            expires = self._items[item_id].expires
+            if expires is not None and expires < on:
+                return _ITEM_EXPIRED
+        grant = access.get(custodian)
+        if grant is None:
+            return self._use_denied(user_id, item_id, custodian)
+        reason, via = grant
+        return Decision(allowed=True, reason=reason, path=(*via, item_id))
+
+    def _remember(self, user_id: str, item_id: str, decision: Decision) -> None:
+        # Only answers about a known user and a known item are kept, so arbitrary ids cannot grow
+        # the memo; past _MEMO_LIMIT it starts again rather than grow without bound.
+        if user_id not in self._access or item_id not in self._items:
+            return
+        if self._remembered >= _MEMO_LIMIT:
+            self._decided.clear()
+            self._remembered = 0
+        decided = self._decided.get(user_id)
+        if decided is None:
+            decided = self._decided[user_id] = {}
+        decided[item_id] = decision
+        self._remembered += 1
+
+    def _use_bad_ids(self, user_id: object, item_id: object) -> Decision:
+        # An unhashable id names nothing: the same answer as any unknown id, never a TypeError.
+        try:
+            hash(user_id)
+        except TypeError:
+            return _UNKNOWN_USER
+        access = self._sources(user_id)
+        return access if isinstance(access, Decision) else _UNKNOWN_ITEM
+
+    def _use_denied(self, user_id: str, item_id: str, custodian: str) -> Decision:
+        user = self._users[user_id]
+        if user.role is Role.REGIONAL_MANAGER:
+            return _CANNOT_HOLD
+        if user.role is Role.SALES and self._distributor_of.get(user_id) == custodian:
+            return Decision(
+                allowed=False,
+                reason="not-shared",
+                suggestion=f"turn on shared inventory for {custodian}",
+            )
+        target = ORG_CUSTODY if user.role.is_org_wide else user_id
+        return Decision(
+            allowed=False, reason="not-custodian", suggestion=f"transfer {item_id} to {target}"
+        )
+
+    # --- seeing items ----------------------------------------------------------------------------
+
+    def visible_inventory(self, user_id: str) -> frozenset[str]:
+        """Return the ids of the items ``user_id`` may see, usable or not.
+
+        Org-wide roles see every item; a regional manager the items held by members of its regions;
+        a distributor its own and its reps'; a sales rep its own and, while its distributor shares,
+        the distributor's; anyone else (a facility manager) its own. A user that may not act
+        (unknown, inactive, locked or custodian-only) sees none. Costs in proportion to the answer
+        (for a regional manager, to its members).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> org = sample_org().complete_training("rm-central")  # sample managers start locked
+        >>> custody = bo.Custody(org, sample_items())
+        >>> sorted(custody.visible_inventory("rm-central"))
+        ['kit-solo']
+        >>> sorted(custody.visible_inventory("dist-b"))
+        ['plate-b-1', 'plate-b1-1']
+        """
+        try:
+            user = self._users.get(user_id)
+        except TypeError:
+            return _EMPTY
+        if user is None or not user.can_act:
+            return _EMPTY
+        role, held = user.role, self._held
+        if role.is_org_wide:
+            return self._all
+        custodians: Iterable[str]
+        if role is Role.REGIONAL_MANAGER:
+            members = self._members
+            custodians = [
+                m for r in self._managed.get(user_id, _EMPTY) for m in members.get(r, _EMPTY)
+            ]
+        elif role is Role.DISTRIBUTOR:
+            custodians = [user_id, *self._reps_of(user_id)]
+        elif role is Role.SALES:
+            custodians = [user_id]
+            distributor = self._distributor_of.get(user_id)
+            if distributor is not None and distributor in self._sharing:
+                custodians.append(distributor)
+        else:
+            return held.get(user_id, _EMPTY)
+        return _EMPTY.union(*(held.get(c, _EMPTY) for c in custodians))
+
+    def _reps_of(self, distributor_id: str) -> frozenset[str]:
+        return self._org._reps.get(distributor_id, _EMPTY)
+
+    # --- moving items ----------------------------------------------------------------------------
+
+    def _actor(self, user_id: object) -> User | Decision:
+        user = self._users.get(user_id) if isinstance(user_id, str) else None
+        if user is None:
+            return _UNKNOWN_USER
+        denial = _actor_denial(user)  # a denial is falsy: `denial or user` would let it act
+        return user if denial is None else denial
+
+    def _recipient_denial(self, to_id: object) -> Decision | None:
+        if to_id == ORG_CUSTODY:
+            return None
+        recipient = self._users.get(to_id) if isinstance(to_id, str) else None
+        if recipient is None:
+            return _UNKNOWN_USER
+        if not recipient.active:
+            return Decision(
+                allowed=False,
+                reason="recipient-inactive",
+                suggestion=f"reactivate {recipient.id}",
+            )
+        if not recipient.role.can_hold_inventory:
+            return _RECIPIENT_CANNOT_HOLD
+        return None
+
+    def _move_grant(self, actor: User, custodian: str, item_id: str) -> Decision:
+        actor_id, role = actor.id, actor.role
+        if role.is_org_wide:
+            return Decision(allowed=True, reason="org-wide", path=(actor_id, item_id))
+        if role is Role.REGIONAL_MANAGER:
+            holder = self._users.get(custodian)
+            if holder is not None and holder.region in self._managed.get(actor_id, _EMPTY):
+                path: tuple[str, ...] = (actor_id, holder.region, custodian, item_id)
+                return Decision(allowed=True, reason="manages-region", path=path)
+            return Decision(allowed=False, reason="cannot-move")
+        if custodian == actor_id:
+            return Decision(allowed=True, reason="own-custody", path=(actor_id, item_id))
+        if role is Role.DISTRIBUTOR:
+            if self._distributor_of.get(custodian) == actor_id:
+                path = (actor_id, custodian, item_id)
+                return Decision(allowed=True, reason="distributor-of-rep", path=path)
+            holder = self._users.get(custodian)
+            if (
+                holder is not None
+                and holder.role is Role.SALES
+                and custodian not in self._distributor_of
+            ):
+                return Decision(
+                    allowed=False,
+                    reason="cannot-move",
+                    suggestion=f"assign {custodian} to {actor_id}",
+                )
+        elif role is Role.SALES and self._distributor_of.get(actor_id) == custodian:
+            if custodian in self._sharing:
+                path = (actor_id, custodian, item_id)
+                return Decision(allowed=True, reason="shared-inventory", path=path)
+            return Decision(
+                allowed=False,
+                reason="not-shared",
+                suggestion=f"turn on shared inventory for {custodian}",
+            )
+        return Decision(allowed=False, reason="cannot-move")
+
+    def can_transfer(self, actor_id: str, item_id: str, to_id: str) -> Decision:
+        """Decide whether ``actor_id`` may transfer item ``item_id`` to ``to_id``.
+
+        The actor must be able to move the item: org-wide roles any item; a regional manager items
+        held by members of its regions; a distributor items held by itself or its reps; a sales rep
+        its own and, while its distributor shares, the distributor's; a facility manager its own.
+        The recipient must be able to hold inventory (an active user that is not a regional manager
+        or back office, or :data:`~beacon_org.ORG_CUSTODY`) and not already be the custodian.
+
+        A grant's ``path`` runs from the actor to the item, e.g.
+        ``("rm-west", "west", "rep-a1", "drill-a1")``. Denial reasons: ``unknown-user`` (the actor
+        or the recipient), ``inactive``, ``locked``, ``custodian-only``, ``unknown-item``,
+        ``cannot-move``, ``not-shared``, ``recipient-inactive``, ``recipient-cannot-hold`` and
+        ``already-custodian``.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> org = sample_org().complete_training("rm-west")  # sample managers start locked
+        >>> custody = bo.Custody(org, sample_items())
+        >>> custody.can_transfer("rm-west", "drill-a1", "rep-b1").path
+        ('rm-west', 'west', 'rep-a1', 'drill-a1')
+        >>> custody.can_transfer("rep-a2", "screw-a-1", "rep-b1").reason
+        'shared-inventory'
+        >>> custody.can_transfer("dist-a", "drill-a1", "rm-west").reason
+        'recipient-cannot-hold'
+        """
+        actor = self._actor(actor_id)
+        if isinstance(actor, Decision):
+            return actor
+        record = self._item(item_id)
+        if record is None:
+            return _UNKNOWN_ITEM
+        grant = self._move_grant(actor, record.custodian, record.id)
+        if not grant.allowed:
+            return grant
+        denial = self._recipient_denial(to_id)
+        if denial is not None:
+            return denial
+        if to_id == record.custodian:
+            return _ALREADY_CUSTODIAN
+        return grant
+
+    def _item(self, item_id: object) -> InventoryItem | None:
+        if not isinstance(item_id, str):
+            return None
+        return self._items.get(item_id)
+
+    # --- advice ------------------------------------------------------------------------------------
+
+    def transfer_advice(
+        self, item_id: str, to_id: str, *, on: _dt.date | None = None
+    ) -> list[Finding]:
+        """Return the setup guide's advice on transferring item ``item_id`` to ``to_id``.
+
+        Errors say the transfer cannot go ahead, warnings that it needs a look, advice is the
+        guide's recommendation (codes are listed in the *Custody* docs page): ``unknown-item``,
+        ``unknown-recipient``, ``recipient-inactive``, ``recipient-cannot-hold``,
+        ``already-custodian`` (errors); ``item-inactive``, ``item-expired`` (with ``on``),
+        ``unknown-custodian``, ``recipient-locked`` (warnings); ``transfer-to-distributor``,
+        ``recipient-custodian-only`` (advice). No finding means nothing to add.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> custody = bo.Custody(sample_org(), sample_items())
+        >>> [f.code for f in custody.transfer_advice("kit-org-1", "rep-a1")]
+        ['transfer-to-distributor']
+        >>> custody.transfer_advice("kit-org-1", "rm-west")[0].severity
+        <Severity.ERROR: 'error'>
+        >>> custody.transfer_advice("kit-org-1", "dist-a")
+        []
+        """
+        if on is not None:
+            on = _check_on(on)
+        findings: list[Finding] = []
+        record = self._item(item_id)
+        if record is None:
+            msg = f"no item {item_id!r} is known"
+            findings.append(_finding("unknown-item", Severity.ERROR, str(item_id), msg))
+        recipient: User | None = None
+        if to_id != ORG_CUSTODY:
+            recipient = self._users.get(to_id) if isinstance(to_id, str) else None
+            if recipient is None:
+                msg = f"no user {to_id!r} is known to receive the item"
+                findings.append(_finding("unknown-recipient", Severity.ERROR, str(to_id), msg))
+                return findings
+        if record is not None:
+            findings.extend(self._item_advice(record, to_id, on))
+        if recipient is not None:
+            findings.extend(self._recipient_advice(recipient))
+        return findings
+
+    def _item_advice(self, record: InventoryItem, to_id: str, on: _dt.date | None) -> list[Finding]:
+        findings: list[Finding] = []
+        item_id, custodian = record.id, record.custodian
+        if custodian == to_id:
+            msg = f"{item_id} is already in the custody of {to_id}"
+            findings.append(_finding("already-custodian", Severity.ERROR, item_id, msg))
+        if custodian != ORG_CUSTODY and custodian not in self._users:
+            msg = f"{item_id} is held by {custodian!r}, which is not a user of the org; only back office can move it"
+            findings.append(_finding("unknown-custodian", Severity.WARNING, item_id, msg))
+        if not record.active:
+            msg = f"{item_id} is inactive (used on a closed case or deactivated): the recipient cannot use it"
+            findings.append(_finding("item-inactive", Severity.WARNING, item_id, msg))
+        elif on is not None and record.expires is not None and record.expires < on:
+            msg = f"{item_id} expired on {record.expires.isoformat()}: the recipient cannot use it"
+            findings.append(_finding("item-expired", Severity.WARNING, item_id, msg))
+        return findings
+
+    def _recipient_advice(self, recipient: User) -> list[Finding]:
+        to_id = recipient.id
+        if not recipient.active:
+            msg = f"{to_id} is deactivated: a deactivated user cannot hold inventory"
+            return [_finding("recipient-inactive", Severity.ERROR, to_id, msg)]
+        if not recipient.role.can_hold_inventory:
+            msg = f"{to_id} is a {recipient.role.value}: regional managers, admins and operations never hold inventory"
+            return [_finding("recipient-cannot-hold", Severity.ERROR, to_id, msg)]
+        findings: list[Finding] = []
+        if recipient.locked:
+            msg = f"{to_id} is still locked (Training Complete not checked): it cannot accept the transfer or use the item until it is"
+            findings.append(_finding("recipient-locked", Severity.WARNING, to_id, msg))
+        if recipient.custodian_only:
+            msg = f"{to_id} is custodian-only and never acts: someone who acts for it (back office, its distributor or regional manager) must accept the transfer"
+            findings.append(_finding("recipient-custodian-only", Severity.ADVICE, to_id, msg))
+        distributor = self._distributor_of.get(to_id)
+        if distributor is not None and distributor in self._sharing:
+            msg = (
+                f"{to_id}'s distributor {distributor} shares its inventory: transfer to "
+                f"{distributor} instead, unless the item is meant for {to_id} alone"
+            )
+            findings.append(_finding("transfer-to-distributor", Severity.ADVICE, to_id, msg))
+        return findings
+
+    # --- the transfer lifecycle ------------------------------------------------------------------
+
+    def _acts_for(self, user: User, transfer: Transfer) -> Decision:
+        user_id, recipient_id, transfer_id = user.id, transfer.recipient, transfer.id
+        recipient = self._users.get(recipient_id)
+        if recipient is None and recipient_id != ORG_CUSTODY:
+            return _UNKNOWN_USER
+        if user.role.is_org_wide:
+            return Decision(allowed=True, reason="org-wide", path=(user_id, transfer_id))
+        if recipient is None:
+            return Decision(allowed=False, reason="not-recipient")  # org custody: back office only
+        if user_id == recipient_id:
+            return Decision(allowed=True, reason="recipient", path=(user_id, transfer_id))
+        if user.role is Role.DISTRIBUTOR and self._distributor_of.get(recipient_id) == user_id:
+            path: tuple[str, ...] = (user_id, recipient_id, transfer_id)
+            return Decision(allowed=True, reason="distributor-of-rep", path=path)
+        if (
+            user.role is Role.REGIONAL_MANAGER
+            and recipient.region is not None
+            and recipient.region in self._managed.get(user_id, _EMPTY)
+        ):
+            path = (user_id, recipient.region, recipient_id, transfer_id)
+            return Decision(allowed=True, reason="manages-region", path=path)
+        return Decision(allowed=False, reason="not-recipient")
+
+    def can_accept(self, user_id: str, transfer: Transfer) -> Decision:
+        """Decide whether ``user_id`` may accept a pending ``transfer``, moving custody to its recipient.
+
+        The recipient accepts, or someone who acts for it: org-wide roles (the only ones for
+        :data:`~beacon_org.ORG_CUSTODY`), the recipient's distributor, or the regional manager of
+        the recipient's region. A sales user cannot accept a transfer it started, and a recipient
+        that can no longer hold inventory cannot receive it. A grant's ``path`` runs from the user
+        to the transfer id.
+
+        Denial reasons: those of any actor (``unknown-user``, ``inactive``, ``locked``,
+        ``custodian-only``), ``transfer-not-pending``, ``unknown-user`` for an unknown recipient,
+        ``not-recipient``, ``started-by-self``, ``recipient-inactive``, ``recipient-cannot-hold``.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> custody = bo.Custody(sample_org(), sample_items())
+        >>> t = bo.Transfer(id="t-1", item_ids=["screw-a-1"], sender="dist-a",
+        ...                 recipient="rep-a1", started_by="rep-a1")
+        >>> custody.can_accept("rep-a1", t).reason, custody.can_accept("dist-a", t).path
+        ('started-by-self', ('dist-a', 'rep-a1', 't-1'))
+        """
+        _check_transfer(transfer)
+        actor = self._actor(user_id)
+        if isinstance(actor, Decision):
+            return actor
+        if transfer.status is not TransferStatus.PENDING:
+            return _NOT_PENDING
+        grant = self._acts_for(actor, transfer)
+        if not grant.allowed:
+            return grant
+        if actor.role is Role.SALES and transfer.started_by == actor.id:
+            return _STARTED_BY_SELF
+        denial = self._recipient_denial(transfer.recipient)
+        return grant if denial is None else denial
+
+    def can_decline(self, user_id: str, transfer: Transfer) -> Decision:
+        """Decide whether ``user_id`` may decline a pending ``transfer``.
+
+        The same people as for :meth:`can_accept`, without its last two rules: anyone who acts for
+        the recipient may decline, whoever started the transfer and whatever the recipient's state.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> custody = bo.Custody(sample_org(), sample_items())
+        >>> t = bo.Transfer(id="t-1", item_ids=["screw-a-1"], sender="dist-a",
+        ...                 recipient="rep-a1", started_by="rep-a1")
+        >>> bool(custody.can_decline("rep-a1", t)), custody.can_decline("rep-b1", t).reason
+        (True, 'not-recipient')
+        """
+        _check_transfer(transfer)
+        actor = self._actor(user_id)
+        if isinstance(actor, Decision):
+            return actor
+        if transfer.status is not TransferStatus.PENDING:
+            return _NOT_PENDING
+        return self._acts_for(actor, transfer)
+
+    def settle(
+        self, transfer: Transfer, outcome: TransferStatus | str, *, by: str | None = None
+    ) -> Settlement:
+        """Return what becomes of a pending ``transfer`` when it is accepted or declined.
+
+        ``outcome`` is ``"accepted"`` (custody moves to the recipient) or ``"declined"`` (the items
+        stay with the sender and the transfer goes on ``hold`` for the sender's review, except when
+        ``by`` is an org-wide user: then it is ``declined``). With ``by``, the user who accepts or
+        declines, :meth:`can_accept` or :meth:`can_decline` must allow it. Nothing changes in
+        place: apply the returned :class:`~beacon_org.Settlement` to your items.
+
+        Raises
+        ------
+        TransferError
+            If the transfer is not pending, one of its items is unknown or not held by the sender,
+            an accepted transfer's recipient cannot hold inventory, or ``by`` may not do this.
+        InvalidValueError
+            If ``outcome`` is not accepted or declined.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> custody = bo.Custody(sample_org(), sample_items())
+        >>> t = bo.Transfer(id="t-1", item_ids=["plate-b-1"], sender="dist-b",
+        ...                 recipient="rep-b1", started_by="dist-b")
+        >>> s = custody.settle(t, "declined", by="rep-b1")
+        >>> s.status, s.custodians
+        (<TransferStatus.HOLD: 'hold'>, (('plate-b-1', 'dist-b'),))
+        >>> custody.settle(t, "accepted", by="rep-b1").custodians
+        (('plate-b-1', 'rep-b1'),)
+        >>> custody.settle(t, "declined", by="admin-1").status
+        <TransferStatus.DECLINED: 'declined'>
+        """
+        _check_transfer(transfer)
+        result = _to_status(outcome)
+        if result not in (TransferStatus.ACCEPTED, TransferStatus.DECLINED):
+            msg = f"outcome must be 'accepted' or 'declined' (got {str(result)!r})"
+            raise InvalidValueError(msg, field="outcome", value=outcome)
+        if transfer.status is not TransferStatus.PENDING:
+            msg = f"transfer {transfer.id!r} is already {transfer.status.value}; only a pending transfer settles"
+            raise TransferError(msg)
+        for item_id in transfer.item_ids:
+            record = self._items.get(item_id)
+            if record is None:
+                msg = f"transfer {transfer.id!r}: no item {item_id!r} is known"
+                raise TransferError(msg)
+            if record.custodian != transfer.sender:
+                msg = (
+                    f"transfer {transfer.id!r}: item {item_id!r} is held by "
+                    f"{record.custodian!r}, not by the sender {transfer.sender!r}"
+                )
+                raise TransferError(msg)
+        accepted = result is TransferStatus.ACCEPTED
+        org_wide = False
+        if by is not None:
+            decision = (self.can_accept if accepted else self.can_decline)(by, transfer)
+            if not decision.allowed:
+                verb = "accept" if accepted else "decline"
+                msg = f"{by!r} may not {verb} transfer {transfer.id!r} ({decision.reason})"
+                raise TransferError(msg)
+            org_wide = self._users[by].role.is_org_wide
+        if accepted:
+            denial = self._recipient_denial(transfer.recipient)
+            if denial is not None:
+                msg = f"transfer {transfer.id!r}: recipient {transfer.recipient!r} cannot hold inventory ({denial.reason})"
+                raise TransferError(msg)
+            status, custodian = TransferStatus.ACCEPTED, transfer.recipient
+        else:
+            status = TransferStatus.DECLINED if org_wide else TransferStatus.HOLD
+            custodian = transfer.sender
+        return Settlement(
+            transfer=attrs.evolve(transfer, status=status),
+            custodians=tuple((item_id, custodian) for item_id in transfer.item_ids),
+        )
+
+
+def _check_transfer(transfer: object) -> None:
+    if not isinstance(transfer, Transfer):
+        msg = f"expected a bo.Transfer (got {transfer!r})"
+        raise InvalidValueError(msg, field="transfer", value=transfer)
