@@ -77,10 +77,13 @@ when {{ {_ACTING} && {_ORG_WIDE} }};
 permit (principal, {_VIEW}, resource)
 when {{ {_SIGNED_IN} && {_FIELD} && resource.representative == principal }};
 
-// The sub-rep views the case.
+// A sales or distributor sub-rep views the case.
 @id("case-view-sub-rep")
 permit (principal, {_VIEW}, resource)
-when {{ {_ACTING} && {_FIELD} && resource has sub_rep && resource.sub_rep == principal }};
+when {{
+  {_ACTING} && ["sales", "distributor"].contains(principal.role) &&
+  resource has sub_rep && resource.sub_rep == principal
+}};
 
 // A distributor and a regional manager view the cases of the users they oversee.
 @id("case-view-overseer")
@@ -121,22 +124,23 @@ when {{
   (action == Beacon::Action::"view_item" || (resource.active && resource.org_custody))
 }};
 
-// A user uses its own active items and, when its distributor shares, the distributor's.
+// A field user uses its own active items and, when its distributor shares, the distributor's.
 @id("item-use-holder")
 permit (principal, action == Beacon::Action::"use_item", resource)
 when {{
-  resource.active && {_ACTING} && resource has holder &&
+  resource.active && {_ACTING} && {_FIELD} && resource has holder &&
   (resource.holder == principal ||
    (resource.holder.shares_inventory && principal has distributor &&
     principal.distributor == resource.holder))
 }};
 
-// A user sees its own items, its distributor's when shared, and those of the users it oversees.
+// A field user sees its own items, its distributor's when shared, and those of the users it
+// oversees (a regional manager: the members of its regions).
 @id("item-view-holder")
 permit (principal, action == Beacon::Action::"view_item", resource)
 when {{
   {_ACTING} && resource has holder &&
-  (resource.holder == principal || ({_overseer("resource.holder")}) ||
+  ((resource.holder == principal && {_FIELD}) || ({_overseer("resource.holder")}) ||
    (resource.holder.shares_inventory && principal has distributor &&
     principal.distributor == resource.holder))
 }};

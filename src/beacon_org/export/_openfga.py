@@ -49,9 +49,10 @@ type organization
     define acting: signed_in but not custodian_only
     define org_wide: back_office and acting
     define field: sales or distributor or facility_manager
+    define field_acting: field and acting
     define representative_viewer: field and signed_in
-    define representative_editor: field and acting
-    define sub_rep_viewer: field and acting
+    define party: sales or distributor
+    define sub_rep_viewer: party and acting
     define sub_rep_editor: distributor and acting
 
 type case
@@ -67,7 +68,7 @@ type case
     define sub_rep_view: sub_rep and sub_rep_viewer from org
     define group_view: viewer_by_group and acting from org
     define view: org_wide from org or representative_view or sub_rep_view or group_view
-    define representative_edit: representative and representative_editor from org
+    define representative_edit: representative and field_acting from org
     define sub_rep_edit: sub_rep and sub_rep_editor from org
     define group_edit: overseer and acting from org
     define field_edit: representative_edit or sub_rep_edit or group_edit
@@ -80,11 +81,12 @@ type item
     define org_custody: [organization]
     define active: [user:*]
     define holder_side: holder or pool from holder
-    define holder_use: holder_side and acting from org
+    define holder_use: holder_side and field_acting from org
     define use: active and (org_wide from org_custody or holder_use)
-    define holder_view: holder or overseer from holder or pool from holder
-    define field_view: holder_view and acting from org
-    define view: org_wide from org or field_view
+    define own_view: holder and field_acting from org
+    define group_view: overseer from holder or pool from holder
+    define field_view: group_view and acting from org
+    define view: org_wide from org or own_view or field_view
 """
 
 

@@ -67,11 +67,14 @@ definition organization {
     /** users who may act: active, not locked, not custodian-only */
     permission acting = signed_in - custodian_only
     permission org_wide = back_office & acting
+    /** the roles that hold inventory and take part in cases */
     permission field = sales + distributor + facility_manager
-    /** may view a case as its representative (custodian-only users too) */
+    permission field_acting = field & acting
+    /** may view a case as its representative (custodian-only users too: read-only) */
     permission representative_viewer = field & signed_in
-    permission representative_editor = field & acting
-    permission sub_rep_viewer = field & acting
+    /** may view a case as its sub-rep (sales and distributor users) */
+    permission sub_rep_viewer = (sales + distributor) & acting
+    /** may edit a case as its sub-rep (a sales sub-rep only views) */
     permission sub_rep_editor = distributor & acting
 }
 
@@ -84,7 +87,7 @@ definition case {
     relation open: user:*
     permission overseer = representative->overseer + sub_rep->overseer
     permission view = org->org_wide + (representative & org->representative_viewer) + (sub_rep & org->sub_rep_viewer) + ((overseer + facility->manager) & org->acting)
-    permission edit = org->org_wide + (open & ((representative & org->representative_editor) + (sub_rep & org->sub_rep_editor) + (overseer & org->acting)))
+    permission edit = org->org_wide + (open & ((representative & org->field_acting) + (sub_rep & org->sub_rep_editor) + (overseer & org->acting)))
 }
 
 /** An inventory item, held by one user or by the organisation (ORG_CUSTODY). */
@@ -95,8 +98,8 @@ definition item {
     relation org_custody: organization
     /** user:* while the item is active */
     relation active: user:*
-    permission use = active & (org_custody->org_wide + ((holder + holder->pool) & org->acting))
-    permission view = org->org_wide + ((holder + holder->overseer + holder->pool) & org->acting)
+    permission use = active & (org_custody->org_wide + ((holder + holder->pool) & org->field_acting))
+    permission view = org->org_wide + (holder & org->field_acting) + ((holder->overseer + holder->pool) & org->acting)
 }
 """
 
