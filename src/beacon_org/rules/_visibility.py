@@ -1,0 +1,707 @@
+"""Who may view, edit and reopen a case, and pull reports on a user: ``Visibility``.
+
+A check is a few dictionary look-ups: per asking user, the ids whose cases it sees are gathered once
+per org snapshot (lazily), each with the fixed start of its explanation path, and the ``Decision``
+objects it hands out are remembered, so asking again allocates nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from .._errors import InvalidValueError
+from .._model import Case, CaseStatus, Role, User
+from .._org import Org
+from ._records import Decision
+
+__all__ = ["CaseLike", "Visibility"]
+
+
+class CaseLike(Protocol):
+    """What the rules read from a case: :class:`~beacon_org.Case` or any object with these attributes.
+
+    ``status`` may be a :class:`~beacon_org.CaseStatus` or its string value.
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def representative(self) -> str: ...
+    @property
+    def sub_rep(self) -> str | None: ...
+    @property
+    def facility(self) -> str | None: ...
+    @property
+    def status(self) -> CaseStatus | str: ...
+
+
+# --- reason codes (docs/rules.md lists them with examples) ----------------------------------------
+
+ORG_WIDE = "org-wide"
+REPRESENTATIVE = "representative"
+SUB_REP = "sub-rep"
+DISTRIBUTOR_OF_REPRESENTATIVE = "distributor-of-representative"
+DISTRIBUTOR_OF_SUB_REP = "distributor-of-sub-rep"
+REGIONAL_MANAGER_OF_REPRESENTATIVE = "regional-manager-of-representative"
+REGIONAL_MANAGER_OF_SUB_REP = "regional-manager-of-sub-rep"
+MANAGED_FACILITY = "managed-facility"
+SELF = "self"
+DISTRIBUTOR_OF_REP = "distributor-of-rep"
+REGIONAL_MANAGER_OF_MEMBER = "regional-manager-of-member"
+
+UNKNOWN_USER = "unknown-user"
+INACTIVE = "inactive"
+LOCKED = "locked"
+CUSTODIAN_ONLY = "custodian-only"
+NOT_OWN_CASE = "not-own-case"
+NOT_IN_GROUP = "not-in-group"
+NOT_IN_MANAGED_REGION = "not-in-managed-region"
+NOT_AT_MANAGED_FACILITY = "not-at-managed-facility"
+NOT_SELF = "not-self"
+SUB_REP_READ_ONLY = "sub-rep-read-only"
+FACILITY_READ_ONLY = "facility-read-only"
+CASE_CLOSED = "case-closed"
+CASE_OPEN = "case-open"
+REOPEN_DISABLED = "reopen-disabled"
+
+_EMPTY: frozenset[str] = frozenset()
+_CLOSED = frozenset(s for s in CaseStatus if s.is_closed)
+_DENY_UNKNOWN = Decision(allowed=False, reason=UNKNOWN_USER)
+_DENY_CLOSED = Decision(allowed=False, reason=CASE_CLOSED)
+_DENY_OPEN = Decision(allowed=False, reason=CASE_OPEN)
+_DENY_SUB_REP_EDIT = Decision(allowed=False, reason=SUB_REP_READ_ONLY)
+_DENY_FACILITY_EDIT = Decision(allowed=False, reason=FACILITY_READ_ONLY)
+_REOPEN_SUGGESTION = "allow field users to reopen cases"
+_DENY_REOPEN_SETTING = Decision(
+    allowed=False, reason=REOPEN_DISABLED, suggestion=_REOPEN_SUGGESTION
+)
+
+#: Remembered decisions per ``Visibility`` before it forgets them all and starts again.
+DEFAULT_MEMO_SIZE = 200_000
+
+
+def _as_case(obj: object) -> Case:
+    # Foreign rows are checked by building a Case from them: the same validators, the same errors.
+    try:
+        return Case(
+            obj.id,  # type: ignore[attr-defined]
+            obj.representative,  # type: ignore[attr-defined]
+            sub_rep=obj.sub_rep,  # type: ignore[attr-defined]
+            facility=obj.facility,  # type: ignore[attr-defined]
+            status=obj.status,  # type: ignore[attr-defined]
+        )
+    except AttributeError as exc:
+        msg = (
+            f"{obj!r} is not a case: it has no attribute {exc.name!r} (a case needs id, "
+            "representative, sub_rep, facility and status)"
+        )
+        raise InvalidValueError(msg, field=exc.name or "", value=obj) from None
+    except InvalidValueError as exc:
+        msg = f"case {getattr(obj, 'id', obj)!r}: {exc}"
+        raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
+
+
+class _Memo:
+    """The shared budget of remembered decisions of one ``Visibility``."""
+
+    __slots__ = ("count", "limit", "scopes")
+
+    def __init__(self, limit: int, scopes: dict[str, _Scope]) -> None:
+        self.count = 0
+        self.limit = limit
+        self.scopes = scopes
+
+    def spend(self) -> None:
+        self.count += 1
+        if self.count > self.limit:
+            # Forget everything: scopes and their tables are rebuilt on demand.
+            self.count = 0
+            self.scopes.clear()
+
+
+class _Grants(dict[str, Decision]):
+    """case id -> the grant for one (asking user, related user) pair; built on first ask."""
+
+    __slots__ = ("memo", "prefix", "reason")
+
+    def __init__(self, reason: str, prefix: tuple[str, ...], memo: _Memo) -> None:
+        super().__init__()
+        self.reason = reason
+        self.prefix = prefix
+        self.memo = memo
+
+    def __missing__(self, case_id: str) -> Decision:
+        decision = Decision(allowed=True, reason=self.reason, path=(*self.prefix, case_id))
+        if self.memo.limit:
+            self.memo.spend()
+            self[case_id] = decision
+        return decision
+
+
+class _Fixed(dict[str, Decision]):
+    """A table that answers every case id with one denial (a user who may not act)."""
+
+    __slots__ = ("decision",)
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__()
+        self.decision = decision
+
+    def __missing__(self, case_id: str) -> Decision:
+        return self.decision
+
+
+class _Scope:
+    """What one asking user sees, for one org snapshot.
+
+    ``by_rep`` / ``by_sub`` map a case's representative / sub-rep id to the table of decisions for
+    cases so related; ``every`` is the one table of an org-wide user. ``miss`` answers the rest.
+    """
+
+    __slots__ = (
+        "by_facility",
+        "by_rep",
+        "by_sub",
+        "edit_block",
+        "every",
+        "miss_decision",
+        "misses",
+        "role",
+        "sets",
+        "user",
+        "vis",
+    )
+
+    def __init__(self, vis: Visibility, user: User | None) -> None:
+        self.vis = vis
+        self.user = user
+        self.role: Role | None = None if user is None else user.role
+        self.every: dict[str, Decision] | None = None
+        self.by_rep: dict[str, dict[str, Decision]] = {}
+        self.by_sub: dict[str, dict[str, Decision]] = {}
+        self.by_facility: dict[str, dict[str, Decision]] = {}
+        # A denial that does not depend on the case (None: it does, see _miss).
+        self.miss_decision: Decision | None = _DENY_UNKNOWN
+        self.misses: dict[tuple[str | None, ...], Decision] = {}
+        # Grant reason -> the denial that replaces it when editing (read-only relations).
+        self.edit_block: dict[str, Decision] = {}
+        self.sets: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+        if user is not None:
+            self._build(user)
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build(self, user: User) -> None:
+        vis, uid, role = self.vis, user.id, user.role
+        org = vis.org
+        blocks = [r for r, on in ((INACTIVE, not user.active), (LOCKED, user.locked)) if on]
+        fixes = {INACTIVE: f"reactivate {uid}", LOCKED: f"complete training for {uid}"}
+        uncustodian = f"turn off custodian-only for {uid}"
+
+        def table(
+            reason: str, prefix: tuple[str, ...], *, own: bool = False
+        ) -> dict[str, Decision]:
+            # A match is a grant unless something about the asking user blocks it; the denial
+            # suggests the fix when exactly one thing blocks it.
+            found = list(blocks)
+            if user.custodian_only and not own:
+                found.append(CUSTODIAN_ONLY)
+            if not found:
+                return _Grants(reason, prefix, vis._memo)
+            fix = (fixes.get(found[0]) or uncustodian) if len(found) == 1 else None
+            return _Fixed(Decision(allowed=False, reason=found[0], suggestion=fix))
+
+        if blocks:
+            self.miss_decision = Decision(allowed=False, reason=blocks[0])
+        elif user.custodian_only:
+            self.miss_decision = Decision(allowed=False, reason=CUSTODIAN_ONLY)
+        else:
+            self.miss_decision = None
+
+        if role.is_org_wide:
+            self.every = table(ORG_WIDE, (uid,))
+            return
+        if role is Role.SALES or role is Role.DISTRIBUTOR:
+            self.by_rep[uid] = table(REPRESENTATIVE, (uid,), own=True)
+            self.by_sub[uid] = table(SUB_REP, (uid,))
+            if role is Role.SALES:
+                self.edit_block[SUB_REP] = _DENY_SUB_REP_EDIT
+        if role is Role.DISTRIBUTOR:
+            for rep in org._reps.get(uid, _EMPTY):
+                self.by_rep[rep] = table(DISTRIBUTOR_OF_REPRESENTATIVE, (uid, rep))
+                self.by_sub[rep] = table(DISTRIBUTOR_OF_SUB_REP, (uid, rep))
+        elif role is Role.REGIONAL_MANAGER:
+            for region in org._managed.get(uid, _EMPTY):
+                for member in org._members.get(region, _EMPTY):
+                    path = (uid, region, member)
+                    self.by_rep[member] = table(REGIONAL_MANAGER_OF_REPRESENTATIVE, path)
+                    self.by_sub[member] = table(REGIONAL_MANAGER_OF_SUB_REP, path)
+        elif role is Role.FACILITY_MANAGER:
+            self.by_rep[uid] = table(REPRESENTATIVE, (uid,), own=True)
+            for facility in user.facilities:
+                self.by_facility[facility] = table(MANAGED_FACILITY, (uid, facility))
+            self.edit_block[MANAGED_FACILITY] = _DENY_FACILITY_EDIT
+        if user.custodian_only:
+            # Read-only: even its own cases are never edited. (A blocked user never gets here:
+            # its own cases are already denied for viewing.)
+            self.edit_block[REPRESENTATIVE] = Decision(
+                allowed=False, reason=CUSTODIAN_ONLY, suggestion=uncustodian
+            )
+
+    # --- answering ---------------------------------------------------------------------------
+
+    def granting(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The representative, sub-rep and facility ids whose cases this user may view."""
+        if self.sets is None:
+            self.sets = tuple(
+                frozenset(k for k, t in m.items() if not isinstance(t, _Fixed))
+                for m in (self.by_rep, self.by_sub, self.by_facility)
+            )  # type: ignore[assignment]
+        assert self.sets is not None
+        return self.sets
+
+    def miss(self, case: Case) -> Decision:
+        """The decision for a case that no representative or sub-rep relation grants."""
+        if self.by_facility:
+            table = self.by_facility.get(case.facility)  # type: ignore[arg-type]
+            if table is not None:
+                return table[case.id]
+        if self.miss_decision is not None:
+            return self.miss_decision
+        key = (case.representative, case.sub_rep, case.facility)
+        decision = self.misses.get(key)
+        if decision is None:
+            decision = self._denial(case)
+            vis = self.vis
+            if vis._memo.limit:
+                vis._memo.spend()
+                self.misses[key] = decision
+        return decision
+
+    def _denial(self, case: Case) -> Decision:
+        user = self.user
+        assert user is not None  # unknown users have a fixed miss_decision
+        org, uid, role = self.vis.org, user.id, user.role
+        subjects = [s for s in (case.representative, case.sub_rep) if s is not None]
+        if role is Role.DISTRIBUTOR:
+            return Decision(
+                allowed=False,
+                reason=NOT_IN_GROUP,
+                suggestion=_group_fix(org, uid, subjects),
+            )
+        if role is Role.REGIONAL_MANAGER:
+            return Decision(
+                allowed=False,
+                reason=NOT_IN_MANAGED_REGION,
+                suggestion=_region_fix(org, uid, subjects),
+            )
+        if role is Role.FACILITY_MANAGER:
+            fix = None if case.facility is None else f"add facility {case.facility} to {uid}"
+            return Decision(allowed=False, reason=NOT_AT_MANAGED_FACILITY, suggestion=fix)
+        return Decision(allowed=False, reason=NOT_OWN_CASE)
+
+
+def _group_fix(org: Org, distributor_id: str, subjects: Iterable[str]) -> str | None:
+    for subject in subjects:
+        user = org._users.get(subject)
+        if user is None or user.role is not Role.SALES:
+            continue
+        current = org._distributor_of.get(subject)
+        if current is None:
+            return f"assign {subject} to {distributor_id}"
+        return f"move {subject} from {current} to {distributor_id}"
+    return None
+
+
+def _region_fix(org: Org, manager_id: str, subjects: Iterable[str]) -> str | None:
+    managed = org._managed.get(manager_id, _EMPTY)
+    for subject in subjects:
+        user = org._users.get(subject)
+        if user is None or not user.role.has_region:
+            continue
+        if managed:
+            return f"set {subject}'s region to {min(managed)}"
+        if user.region is not None:
+            return f"make {manager_id} the manager of region {user.region}"
+    return None
+
+
+class Visibility:
+    """Who may view, edit and reopen cases, and pull reports, in one org snapshot.
+
+    Cases may be :class:`~beacon_org.Case` or any object with ``id``, ``representative``,
+    ``sub_rep``, ``facility`` and ``status`` (a :class:`~beacon_org.CaseStatus` or its string
+    value), so services can pass their own rows; such an object is checked as a ``Case`` would be
+    and a malformed one raises :class:`~beacon_org.InvalidValueError`.
+
+    Every answer is a :class:`~beacon_org.Decision` whose ``reason`` is a stable code (see the
+    *Rules* page) and whose ``path`` runs from the asking user to the case along the org's graph,
+    for example ``("dist-a", "rep-a1", "c-100")``; a denial's ``suggestion`` names the single
+    change to the org that would grant it, where one exists.
+
+    A ``Visibility`` answers for the org it was made with: make a new one for a changed org. It
+    remembers up to ``memo_size`` decisions it has given (0: none), so asking again is a couple of
+    dictionary look-ups.
+
+    Parameters
+    ----------
+    org : Org
+        The org snapshot to answer for.
+    memo_size : int, optional
+        How many decisions to remember before forgetting them all and starting again.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_cases
+    >>> org = sample_org().complete_training("rm-central")  # the sample's managers start locked
+    >>> vis = bo.Visibility(org)
+    >>> c100 = sample_cases()[0]
+    >>> c100.representative, c100.sub_rep
+    ('rep-a1', 'rep-a2')
+    >>> vis.can_view_case("dist-a", c100)
+    Decision(allowed=True, reason='distributor-of-representative', path=('dist-a', 'rep-a1', 'c-100'), suggestion=None)
+    >>> vis.can_view_case("rm-central", c100).path
+    ('rm-central', 'central', 'rep-a2', 'c-100')
+    >>> vis.can_view_case("dist-b", c100)
+    Decision(allowed=False, reason='not-in-group', path=(), suggestion='move rep-a1 from dist-a to dist-b')
+    """
+
+    __slots__ = ("_facility_managers", "_memo", "_org_wide", "_scopes", "org")
+
+    org: Org
+
+    def __init__(self, org: Org, *, memo_size: int = DEFAULT_MEMO_SIZE) -> None:
+        if not isinstance(org, Org):
+            msg = f"Visibility needs an Org (got {type(org).__name__})"
+            raise InvalidValueError(msg, field="org", value=org)
+        if type(memo_size) is not int or memo_size < 0:
+            msg = f"'memo_size' must be a non-negative int (got {memo_size!r})"
+            raise InvalidValueError(msg, field="memo_size", value=memo_size)
+        self.org = org
+        self._scopes: dict[str, _Scope] = {}
+        self._memo = _Memo(memo_size, self._scopes)
+        self._org_wide: frozenset[str] | None = None
+        self._facility_managers: dict[str, frozenset[str]] = {}
+
+    def __repr__(self) -> str:
+        return f"<Visibility of {self.org!r}>"
+
+    def _scope(self, user_id: object) -> _Scope:
+        if not isinstance(user_id, str):
+            msg = f"a user id must be a string (got {user_id!r})"
+            raise InvalidValueError(msg, field="user_id", value=user_id)
+        user = self.org._users.get(user_id)
+        if user is None:
+            return _UNKNOWN  # not remembered: any string may be asked about
+        scope = _Scope(self, user)
+        self._scopes[user_id] = scope
+        return scope
+
+    # --- cases -----------------------------------------------------------------------------
+
+    def can_view_case(self, user_id: str, case: CaseLike) -> Decision:
+        """May ``user_id`` view ``case``?
+
+        Org-wide roles see every case; a sales user the cases where it is the representative or
+        sub-rep; a distributor those whose representative or sub-rep is itself or one of its reps;
+        a regional manager those whose representative or sub-rep is a member of a region it
+        manages; a facility manager those at its facilities and its own. A custodian-only user
+        sees only the cases where it is the representative.
+
+        Parameters
+        ----------
+        user_id : str
+            The asking user; an unknown id is a denial with reason ``"unknown-user"``.
+        case : Case or CaseLike
+            The case.
+
+        Returns
+        -------
+        Decision
+
+        Raises
+        ------
+        InvalidValueError
+            If ``case`` is not a well-formed case, or ``user_id`` is not a string.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> vis = bo.Visibility(sample_org())
+        >>> vis.can_view_case("rep-a2", bo.Case("c1", "rep-a1", sub_rep="rep-a2")).reason
+        'sub-rep'
+        >>> vis.can_view_case("rep-new", bo.Case("c2", "rep-new"))
+        Decision(allowed=False, reason='locked', path=(), suggestion='complete training for rep-new')
+        """
+        if type(case) is not Case:
+            case = _as_case(case)
+        try:
+            scope = self._scopes[user_id]
+        except (KeyError, TypeError):
+            scope = self._scope(user_id)
+        table = scope.every
+        if table is None:
+            table = scope.by_rep.get(case.representative)
+            if table is None:
+                table = scope.by_sub.get(case.sub_rep)  # type: ignore[arg-type]
+                if table is None:
+                    return scope.miss(case)
+        return table[case.id]
+
+    def can_edit_case(self, user_id: str, case: CaseLike) -> Decision:
+        """May ``user_id`` edit ``case``?
+
+        As viewing, except that a sales user edits only as representative, a facility manager only
+        its own cases, a custodian-only user nothing, and a closed case is edited by org-wide roles
+        alone (reason ``"case-closed"``).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> vis = bo.Visibility(sample_org())
+        >>> vis.can_edit_case("rep-a2", bo.Case("c1", "rep-a1", sub_rep="rep-a2")).reason
+        'sub-rep-read-only'
+        >>> vis.can_edit_case("dist-a", bo.Case("c2", "rep-a1", status="paid")).reason
+        'case-closed'
+        >>> vis.can_edit_case("ops-1", bo.Case("c2", "rep-a1", status="paid")).path
+        ('ops-1', 'c2')
+        """
+        if type(case) is not Case:
+            case = _as_case(case)
+        decision = self.can_view_case(user_id, case)
+        if not decision.allowed:
+            return decision
+        scope = self._scopes.get(user_id) or self._scope(user_id)
+        if scope.every is not None:
+            return decision
+        if case.status in _CLOSED:
+            return _DENY_CLOSED
+        return scope.edit_block.get(decision.reason, decision)
+
+    def can_reopen_case(self, user_id: str, case: CaseLike) -> Decision:
+        """May ``user_id`` reopen the closed ``case``?
+
+        Only a closed case can be reopened (an open one is a denial with ``"case-open"``): by
+        org-wide roles, and by field users who could edit it if it were open only while
+        ``org.settings.field_users_can_reopen_cases`` is on (else ``"reopen-disabled"``).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> paid = bo.Case("c1", "rep-a1", status="paid")
+        >>> bo.Visibility(org).can_reopen_case("rep-a1", paid).reason
+        'reopen-disabled'
+        >>> org = org.configure(field_users_can_reopen_cases=True)
+        >>> bo.Visibility(org).can_reopen_case("rep-a1", paid).reason
+        'representative'
+        """
+        if type(case) is not Case:
+            case = _as_case(case)
+        decision = self.can_view_case(user_id, case)
+        if not decision.allowed:
+            return decision
+        if case.status not in _CLOSED:
+            return _DENY_OPEN
+        scope = self._scopes.get(user_id) or self._scope(user_id)
+        if scope.every is not None:
+            return decision
+        block = scope.edit_block.get(decision.reason)
+        if block is not None:
+            if block.suggestion is not None and not self.org.settings.field_users_can_reopen_cases:
+                # Turning custodian-only off would not be enough: reopening is off too.
+                return Decision(allowed=False, reason=block.reason)
+            return block
+        if not self.org.settings.field_users_can_reopen_cases:
+            return _DENY_REOPEN_SETTING
+        return decision
+
+    def visible_cases(self, user_id: str, cases: Iterable[CaseLike]) -> list[Any]:
+        """Return the cases ``user_id`` may view, in the order given (empty for an unknown user).
+
+        Costs O(1) per case passed; the cases returned are the objects passed in.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_cases
+        >>> vis = bo.Visibility(sample_org())
+        >>> [c.id for c in vis.visible_cases("dist-a", sample_cases())]
+        ['c-100', 'c-101', 'c-102']
+        >>> [c.id for c in vis.visible_cases("fm-mercy", sample_cases())]
+        ['c-100', 'c-102', 'c-201', 'c-400', 'c-500']
+        """
+        rows = cases if isinstance(cases, list | tuple) else list(cases)
+        flags = self._viewable(user_id, rows)
+        return [case for case, seen in zip(rows, flags, strict=True) if seen]
+
+    def viewable(self, user_id: str, cases: Iterable[CaseLike]) -> list[bool]:
+        """Return, for each case in order, whether ``user_id`` may view it.
+
+        The batch form of :meth:`can_view_case` for one user and many cases: no ``Decision`` is
+        built, so it costs less per case than asking one by one.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_cases
+        >>> bo.Visibility(sample_org()).viewable("rep-b2", sample_cases()[3:6])
+        [True, True, False]
+        """
+        rows = cases if isinstance(cases, list | tuple) else list(cases)
+        return self._viewable(user_id, rows)
+
+    def _viewable(self, user_id: str, cases: list[Any] | tuple[Any, ...]) -> list[bool]:
+        for case in cases:
+            if type(case) is not Case:
+                _as_case(case)
+        try:
+            scope = self._scopes[user_id]
+        except (KeyError, TypeError):
+            scope = self._scope(user_id)
+        if scope.every is not None:
+            return [not isinstance(scope.every, _Fixed)] * len(cases)
+        reps, subs, facilities = scope.granting()
+        if facilities:
+            return [
+                c.representative in reps or c.sub_rep in subs or c.facility in facilities
+                for c in cases
+            ]
+        if subs:
+            return [c.representative in reps or c.sub_rep in subs for c in cases]
+        return [c.representative in reps for c in cases]
+
+    def case_viewers(self, case: CaseLike) -> frozenset[str]:
+        """Return the ids of every user that may view ``case``.
+
+        Costs in proportion to the answer: the candidates are the org-wide users, the case's
+        representative and sub-rep, their distributors and regional managers, and the facility
+        managers of its facility (the org-wide users and facility managers are indexed once per
+        ``Visibility``).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_cases
+        >>> sorted(bo.Visibility(sample_org()).case_viewers(sample_cases()[0]))
+        ['admin-1', 'dist-a', 'fm-mercy', 'ops-1', 'owner', 'rep-a1', 'rep-a2']
+        """
+        if type(case) is not Case:
+            case = _as_case(case)
+        org = self.org
+        if self._org_wide is None:
+            self._index()
+        assert self._org_wide is not None
+        candidates = set(self._org_wide)
+        for subject in (case.representative, case.sub_rep):
+            user = org._users.get(subject) if subject is not None else None
+            if user is None:
+                continue
+            candidates.add(subject)  # type: ignore[arg-type]
+            distributor = org._distributor_of.get(user.id)
+            if distributor is not None:
+                candidates.add(distributor)
+            if user.region is not None:
+                manager = org._regions[user.region].manager
+                if manager is not None:
+                    candidates.add(manager)
+        if case.facility is not None:
+            candidates |= self._facility_managers.get(case.facility, _EMPTY)
+        return frozenset(c for c in candidates if self.can_view_case(c, case).allowed)
+
+    def _index(self) -> None:
+        org_wide: set[str] = set()
+        by_facility: dict[str, set[str]] = {}
+        for user in self.org._users.values():
+            if user.role.is_org_wide:
+                if user.active:
+                    org_wide.add(user.id)
+            elif user.role is Role.FACILITY_MANAGER:
+                for facility in user.facilities:
+                    by_facility.setdefault(facility, set()).add(user.id)
+        self._org_wide = frozenset(org_wide)
+        self._facility_managers = {f: frozenset(ids) for f, ids in by_facility.items()}
+
+    # --- reports -----------------------------------------------------------------------------
+
+    def can_pull_reports(self, user_id: str, about_user_id: str) -> Decision:
+        """May ``user_id`` pull reports on ``about_user_id``?
+
+        Org-wide roles on anyone; a distributor on its reps; a regional manager on the members of
+        its regions; every user that may act, on itself. An unknown user on either side is a
+        denial with ``"unknown-user"``.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> vis = bo.Visibility(sample_org().complete_training("rm-east"))
+        >>> vis.can_pull_reports("rm-east", "rep-b1").path
+        ('rm-east', 'east', 'rep-b1')
+        >>> vis.can_pull_reports("dist-a", "rep-solo")
+        Decision(allowed=False, reason='not-in-group', path=(), suggestion='assign rep-solo to dist-a')
+        """
+        org = self.org
+        for name, value in (("user_id", user_id), ("about_user_id", about_user_id)):
+            if not isinstance(value, str):
+                msg = f"'{name}' must be a string user id (got {value!r})"
+                raise InvalidValueError(msg, field=name, value=value)
+        user = org._users.get(user_id)
+        about = org._users.get(about_user_id)
+        if user is None or about is None:
+            return _DENY_UNKNOWN
+        uid, role = user.id, user.role
+        grant: Decision | None = None
+        if role.is_org_wide:
+            grant = Decision(allowed=True, reason=ORG_WIDE, path=(uid, about_user_id))
+        elif about_user_id == uid:
+            grant = Decision(allowed=True, reason=SELF, path=(uid,))
+        elif role is Role.DISTRIBUTOR and org._distributor_of.get(about_user_id) == uid:
+            grant = Decision(allowed=True, reason=DISTRIBUTOR_OF_REP, path=(uid, about_user_id))
+        elif (
+            role is Role.REGIONAL_MANAGER
+            and about.region is not None
+            and about.region in org._managed.get(uid, _EMPTY)
+        ):
+            grant = Decision(
+                allowed=True,
+                reason=REGIONAL_MANAGER_OF_MEMBER,
+                path=(uid, about.region, about_user_id),
+            )
+        blocks = [
+            reason
+            for reason, on in (
+                (INACTIVE, not user.active),
+                (LOCKED, user.locked),
+                (CUSTODIAN_ONLY, user.custodian_only),
+            )
+            if on
+        ]
+        if blocks:
+            fix = None
+            if grant is not None and len(blocks) == 1:
+                fix = {
+                    INACTIVE: f"reactivate {uid}",
+                    LOCKED: f"complete training for {uid}",
+                    CUSTODIAN_ONLY: f"turn off custodian-only for {uid}",
+                }[blocks[0]]
+            return Decision(allowed=False, reason=blocks[0], suggestion=fix)
+        if grant is not None:
+            return grant
+        if role is Role.DISTRIBUTOR:
+            fix = _group_fix(org, uid, (about_user_id,))
+            return Decision(allowed=False, reason=NOT_IN_GROUP, suggestion=fix)
+        if role is Role.REGIONAL_MANAGER:
+            fix = _region_fix(org, uid, (about_user_id,))
+            return Decision(allowed=False, reason=NOT_IN_MANAGED_REGION, suggestion=fix)
+        return Decision(allowed=False, reason=NOT_SELF)
+
+
+_UNKNOWN = _Scope.__new__(_Scope)
+_UNKNOWN.user = None
+_UNKNOWN.role = None
+_UNKNOWN.every = None
+_UNKNOWN.by_rep = {}
+_UNKNOWN.by_sub = {}
+_UNKNOWN.by_facility = {}
+_UNKNOWN.miss_decision = _DENY_UNKNOWN
+_UNKNOWN.misses = {}
+_UNKNOWN.edit_block = {}
+_UNKNOWN.sets = (_EMPTY, _EMPTY, _EMPTY)
