@@ -6,6 +6,7 @@
 give the same rules for Cedar and OpenFGA. See *When one process is not enough* in the docs.
 """
 
+from ._answers import Answer, expected_answers
 from ._cedar import CEDAR_POLICIES, CEDAR_SCHEMA, CedarExport, to_cedar
 from ._ids import MAX_ID_LENGTH, decode_spicedb_id, spicedb_id
 from ._openfga import OPENFGA_MODEL, OpenFGAExport, to_openfga
@@ -23,11 +24,13 @@ __all__ = [
     "MAX_ID_LENGTH",
     "OPENFGA_MODEL",
     "SPICEDB_SCHEMA",
+    "Answer",
     "CedarExport",
     "OpenFGAExport",
     "RelationshipChanges",
     "SpiceDBExport",
     "decode_spicedb_id",
+    "expected_answers",
     "relationship_changes",
     "spicedb_id",
     "to_cedar",

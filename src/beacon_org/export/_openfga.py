@@ -9,6 +9,8 @@ from typing import Any
 import attrs
 
 from .._org import Org
+from ._answers import Answer
+from ._ids import spicedb_id
 from ._relations import relationship_tuples
 
 __all__ = ["OPENFGA_MODEL", "OpenFGAExport", "to_openfga"]
@@ -118,49 +120,73 @@ class OpenFGAExport:
 
     def test_yaml(
         self,
-        checks: Iterable[tuple[str, str, Mapping[str, bool]]] = (),
-        list_objects: Iterable[tuple[str, str, Mapping[str, Iterable[str]]]] = (),
+        answers: Iterable[Answer] = (),
         *,
+        list_objects: bool = False,
         name: str = "beacon_org",
     ) -> str:
         """Return a ``.fga.yaml`` file for ``fga model test``: model, tuples and assertions.
 
         Parameters
         ----------
-        checks : iterable of (user, object, {relation: expected})
-            E.g. ``("user:rep-a1", "case:c-100", {"view": True, "edit": True})``.
-        list_objects : iterable of (user, type, {relation: objects})
-            E.g. ``("user:rep-a1", "case", {"view": ["case:c-100"]})``.
+        answers : iterable of Answer
+            From :func:`~beacon_org.export.expected_answers`: each becomes a ``check``.
+        list_objects : bool
+            Also assert, for each user and permission, the list of objects it has; only right when
+            ``answers`` cover every case or item of the export for that user.
+        name : str
+            The test's name.
 
-        :func:`~beacon_org.export.openfga_assertions` computes both from beacon_org's rules.
+        Examples
+        --------
+        >>> from beacon_org.export import expected_answers, to_openfga
+        >>> org = bo.Org().add_user("ops-1", email="ops@x.example", role="operations")
+        >>> items = [bo.InventoryItem("i-1", bo.ORG_CUSTODY)]
+        >>> text = to_openfga(org, items=items).test_yaml(expected_answers(org, items=items))
+        >>> print(text[text.index("tests:"):])
+        tests:
+          - name: "beacon_org"
+            check:
+              - {user: "user:ops-1", object: "item:i-1", assertions: {use: true, view: true}}
+        <BLANKLINE>
         """
         lines = [f"name: {_q(name)}", "model: |"]
         lines.extend(f"  {line}" if line else "" for line in self.model.splitlines())
-        lines.append("tuples:")
+        lines.append("tuples:" if self.tuples else "tuples: []")
         lines.extend(
-            f"  - {{user: {_q(t['user'])}, relation: {_q(t['relation'])}, object: {_q(t['object'])}}}"
+            f"  - {{user: {_q(t['user'])}, relation: {_q(t['relation'])}, "
+            f"object: {_q(t['object'])}}}"
             for t in self.tuples
         )
-        if not self.tuples:
-            lines[-1] = "tuples: []"
+        checks: dict[tuple[str, str], dict[str, bool]] = {}
+        listed: dict[tuple[str, str], dict[str, list[str]]] = {}
+        for answer in answers:
+            user = f"user:{spicedb_id(answer.user)}"
+            obj = f"{answer.resource_type}:{spicedb_id(answer.resource_id)}"
+            checks.setdefault((user, obj), {})[answer.permission] = answer.allowed
+            found = listed.setdefault((user, answer.resource_type), {})
+            found.setdefault(answer.permission, [])
+            if answer.allowed:
+                found[answer.permission].append(obj)
         lines += ["tests:", f"  - name: {_q(name)}"]
-        check_lines = [
+        lines.append("    check:" if checks else "    check: []")
+        lines.extend(
             f"      - {{user: {_q(user)}, object: {_q(obj)}, assertions: {{"
-            + ", ".join(f"{rel}: {str(bool(v)).lower()}" for rel, v in expected.items())
+            + ", ".join(f"{rel}: {str(v).lower()}" for rel, v in expected.items())
             + "}}"
-            for user, obj, expected in checks
-        ]
-        lines.append("    check:" if check_lines else "    check: []")
-        lines.extend(check_lines)
-        lo_lines = [
-            f"      - {{user: {_q(user)}, type: {_q(kind)}, assertions: {{"
-            + ", ".join(f"{rel}: [{', '.join(_q(o) for o in objs)}]" for rel, objs in exp.items())
-            + "}}"
-            for user, kind, exp in list_objects
-        ]
-        if lo_lines:
+            for (user, obj), expected in checks.items()
+        )
+        if list_objects and listed:
             lines.append("    list_objects:")
-            lines.extend(lo_lines)
+            lines.extend(
+                f"      - {{user: {_q(user)}, type: {_q(kind)}, assertions: {{"
+                + ", ".join(
+                    f"{rel}: [{', '.join(_q(o) for o in sorted(objs))}]"
+                    for rel, objs in expected.items()
+                )
+                + "}}"
+                for (user, kind), expected in listed.items()
+            )
         return "\n".join(lines) + "\n"
 
 

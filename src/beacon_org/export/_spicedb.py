@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from .._org import Org
+from ._answers import Answer
 from ._relations import relationship_tuples
 
 __all__ = [
@@ -129,31 +130,34 @@ class SpiceDBExport:
     schema: str
     relationships: tuple[str, ...]
 
-    def validation_yaml(
-        self, assert_true: Iterable[str] = (), assert_false: Iterable[str] = ()
-    ) -> str:
-        """Return a ``zed validate`` file: the schema, the relationships and the assertions given.
+    def validation_yaml(self, answers: Iterable[Answer] = ()) -> str:
+        """Return a ``zed validate`` file: the schema, the relationships and assertions.
 
-        Each assertion is a string such as ``case:c-100#view@user:rep-a1``.
-        :func:`~beacon_org.export.spicedb_assertions` computes them from beacon_org's own rules,
-        so ``zed validate`` in a service's repository checks that SpiceDB still answers as
-        beacon_org does.
+        ``answers`` (from :func:`~beacon_org.export.expected_answers`) become ``assertTrue`` and
+        ``assertFalse`` entries, so ``zed validate`` in a service's repository checks that SpiceDB
+        still answers as beacon_org does.
 
         Examples
         --------
-        >>> from beacon_org.export import to_spicedb
-        >>> text = to_spicedb(bo.Org()).validation_yaml(["item:i1#view@user:u1"])
+        >>> from beacon_org.export import expected_answers, to_spicedb
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> org, items = sample_org(), sample_items()[:1]
+        >>> text = to_spicedb(org, items=items).validation_yaml(
+        ...     expected_answers(org, items=items, users=["owner"]))
         >>> print(text[text.index("assertions"):])
         assertions:
           assertTrue:
-            - "item:i1#view@user:u1"
+            - "item:kit-org-1#use@user:owner"
+            - "item:kit-org-1#view@user:owner"
           assertFalse: []
         <BLANKLINE>
         """
+        answers = list(answers)
         lines = ["schema: |-", _yaml_block(self.schema).rstrip("\n"), "relationships: |-"]
         lines.extend(f"  {r}" for r in self.relationships)
         lines.append("assertions:")
-        for key, found in (("assertTrue", list(assert_true)), ("assertFalse", list(assert_false))):
+        for key, allowed in (("assertTrue", True), ("assertFalse", False)):
+            found = [a.relationship() for a in answers if a.allowed is allowed]
             if found:
                 lines.append(f"  {key}:")
                 lines.extend(f'    - "{a}"' for a in found)
