@@ -409,7 +409,11 @@ class Custody:
     def _remember(self, user_id: str, item_id: str, decision: Decision) -> None:
         # Only answers about a known user and a known item are kept, so arbitrary ids cannot grow
         # the memo; past _MEMO_LIMIT it starts again rather than grow without bound.
-        if user_id not in self._access or item_id not in self._items:
+        if (
+            not isinstance(item_id, str)
+            or item_id not in self._items
+            or user_id not in self._access
+        ):
             return
         if self._remembered >= _MEMO_LIMIT:
             self._decided.clear()
