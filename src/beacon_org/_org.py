@@ -163,6 +163,40 @@ class Org:
             f"{len(self._reps)} distributor groups>"
         )
 
+    def _repr_html_(self) -> str:
+        # Notebooks show an org as its summary tables (users per role, groups, regions).
+        import html
+
+        from ._display import html_table
+
+        tables = self.summary()
+        roles = [row for row in tables["roles"] if row["users"]]
+        groups = [{k: v for k, v in row.items() if k != "name"} for row in tables["groups"]]
+        regions = [{k: v for k, v in row.items() if k != "member_ids"} for row in tables["regions"]]
+        return (
+            f"<div><p><b>{html.escape(repr(self))}</b></p>"
+            + html_table(roles, caption="Users by role")
+            + html_table(groups, caption="Distributor groups")
+            + html_table(regions, caption="Regions")
+            + "</div>"
+        )
+
+    def summary(self) -> dict[str, list[dict[str, Any]]]:
+        """Return the org as plain tables: ``"roles"``, ``"groups"`` and ``"regions"``.
+
+        Each table is a list of rows (dicts of JSON-ready values), so ``pandas.DataFrame(rows)``
+        takes one as it is; see :func:`beacon_org.graph.summary` for the columns.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> [(g["distributor"], g["reps"], g["shared_inventory"]) for g in sample_org().summary()["groups"]]
+        [('dist-a', 2, True), ('dist-b', 3, False)]
+        """
+        from .graph._summary import summary
+
+        return summary(self)
+
     # --- queries -------------------------------------------------------------------------------
 
     @property

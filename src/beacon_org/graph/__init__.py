@@ -1,5 +1,7 @@
-"""The org as a networkx graph: its shape and the relation names on its edges."""
+"""The org as a networkx graph: its shape, the relation names on its edges, pictures and summaries."""
 
 from ._build import MANAGES, MEMBER, REP, build_graph
+from ._draw import draw, layout, to_dot
+from ._summary import summary
 
-__all__ = ["MANAGES", "MEMBER", "REP", "build_graph"]
+__all__ = ["MANAGES", "MEMBER", "REP", "build_graph", "draw", "layout", "summary", "to_dot"]

@@ -36,6 +36,30 @@ class Decision:
     def __bool__(self) -> bool:
         return self.allowed
 
+    def __str__(self) -> str:
+        """The decision in one line: verdict, reason, then the path or the suggestion.
+
+        Examples
+        --------
+        >>> print(bo.Decision(allowed=True, reason="distributor-of-rep", path=("dist-a", "rep-a1", "c1")))
+        allowed (distributor-of-rep): dist-a → rep-a1 → c1
+        >>> print(bo.Decision(allowed=False, reason="locked", suggestion="complete training for rep-new"))
+        denied (locked); suggestion: complete training for rep-new
+        """
+        from .._display import path_text
+
+        text = f"{'allowed' if self.allowed else 'denied'} ({self.reason})"
+        if self.path:
+            text += f": {path_text(self.path)}"
+        if self.suggestion:
+            text += f"; suggestion: {self.suggestion}"
+        return text
+
+    def _repr_html_(self) -> str:
+        from .._display import decision_html
+
+        return decision_html(self.allowed, self.reason, self.path, self.suggestion)
+
 
 class Severity(enum.StrEnum):
     """How much a :class:`Finding` matters: ``error`` blocks, ``warning`` needs a look, ``advice`` is a tip."""
@@ -63,3 +87,8 @@ class Finding:
     severity: Severity = attrs.field(converter=Severity)
     subject: str
     message: str
+
+    def _repr_html_(self) -> str:
+        from .._display import findings_html
+
+        return findings_html([self])
