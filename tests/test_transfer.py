@@ -87,7 +87,7 @@ def test_a_malformed_transfer_raises_an_org_error(fields: dict[str, Any], match:
     [
         ("rep-b1", "recipient", ("rep-b1", "t-1")),
         ("dist-b", "distributor-of-rep", ("dist-b", "rep-b1", "t-1")),
-        ("rm-east", "manages-region", ("rm-east", "east", "rep-b1", "t-1")),
+        ("rm-east", "regional-manager-of-member", ("rm-east", "east", "rep-b1", "t-1")),
         ("admin-1", "org-wide", ("admin-1", "t-1")),
         ("owner", "org-wide", ("owner", "t-1")),
         ("ops-1", "org-wide", ("ops-1", "t-1")),

@@ -531,7 +531,7 @@ class Custody:
             holder = self._users.get(custodian)
             if holder is not None and holder.region in self._managed.get(actor_id, _EMPTY):
                 path: tuple[str, ...] = (actor_id, holder.region, custodian, item_id)
-                return Decision(allowed=True, reason="manages-region", path=path)
+                return Decision(allowed=True, reason="regional-manager-of-member", path=path)
             return Decision(allowed=False, reason="cannot-move")
         if custodian == actor_id:
             return Decision(allowed=True, reason="own-custody", path=(actor_id, item_id))
@@ -717,7 +717,7 @@ class Custody:
             and recipient.region in self._managed.get(user_id, _EMPTY)
         ):
             path = (user_id, recipient.region, recipient_id, transfer_id)
-            return Decision(allowed=True, reason="manages-region", path=path)
+            return Decision(allowed=True, reason="regional-manager-of-member", path=path)
         return Decision(allowed=False, reason="not-recipient")
 
     def can_accept(self, user_id: str, transfer: Transfer) -> Decision:
