@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from .._display import FindingList, readiness_html
 from .._errors import InvalidValueError, RoleError
 from .._model import ORG_CUSTODY, Role, User
 from .._org import Org
@@ -440,7 +441,7 @@ def check_setup(org: Org, items: Iterable[Any] = (), *, cases: Iterable[Any] = (
         *_case_findings(org, cases),
     ]
     findings.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
-    return findings
+    return FindingList(findings)  # a list that shows itself as a table in a notebook
 
 
 # --- readiness ------------------------------------------------------------------------------------
@@ -505,6 +506,9 @@ class Readiness:
 
     def __bool__(self) -> bool:
         return self.ready
+
+    def _repr_html_(self) -> str:
+        return readiness_html(self)
 
 
 def _setup_gaps(user: User) -> list[str]:
