@@ -30,6 +30,8 @@ from ._serialization import (
     to_dict,
 )
 from .rules import (
+    AccessChange,
+    AccessDiff,
     Custody,
     Decision,
     Finding,
@@ -41,6 +43,7 @@ from .rules import (
     TransferStatus,
     Visibility,
     check_setup,
+    diff_access,
     readiness,
 )
 
@@ -49,6 +52,8 @@ __version__ = "0.1.0"
 __all__ = [
     "FORMAT_VERSION",
     "ORG_CUSTODY",
+    "AccessChange",
+    "AccessDiff",
     "AssignmentError",
     "Case",
     "CaseStatus",
@@ -81,6 +86,7 @@ __all__ = [
     "case_from_dict",
     "case_to_dict",
     "check_setup",
+    "diff_access",
     "from_dict",
     "item_from_dict",
     "item_to_dict",

@@ -1,6 +1,7 @@
 """Rules: the questions services ask of an org, answered as ``Decision``s and ``Finding``s."""
 
 from ._custody import Custody
+from ._diff import PERMISSIONS, AccessChange, AccessDiff, AccessLine, diff_access
 from ._records import Decision, Finding, Severity
 from ._setup import (
     READINESS_STEPS,
@@ -15,8 +16,12 @@ from ._transfer import Settlement, Transfer, TransferStatus
 from ._visibility import CaseLike, Visibility
 
 __all__ = [
+    "PERMISSIONS",
     "READINESS_STEPS",
     "SETUP_CODES",
+    "AccessChange",
+    "AccessDiff",
+    "AccessLine",
     "CaseLike",
     "Custody",
     "Decision",
@@ -29,6 +34,7 @@ __all__ = [
     "TransferStatus",
     "Visibility",
     "check_setup",
+    "diff_access",
     "is_personal_email",
     "readiness",
 ]

@@ -1,0 +1,406 @@
+"""What a change to an org does to everyone's access: ``diff_access`` and its records.
+
+The org keeps its look-ups in persistent maps whose untouched shards are shared between snapshots,
+so the users a change touched are found by comparing only the shards that differ. Only those users
+and the users whose access runs through them (their distributor, their reps, their regions'
+managers) are asked about, and only about the cases and items their access can reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from .._errors import InvalidValueError
+from .._model import Case, User
+from .._org import Org
+from .._pmap import PMap
+from ._custody import Custody, item_record
+from ._visibility import Visibility, _as_case
+
+__all__ = ["PERMISSIONS", "AccessChange", "AccessDiff", "AccessLine", "diff_access"]
+
+#: The permissions :func:`diff_access` compares, in the order it reports them.
+PERMISSIONS = ("view_case", "edit_case", "use_item", "view_item")
+
+K = TypeVar("K")
+V = TypeVar("V")
+_MISSING: Any = object()
+_EMPTY: frozenset[str] = frozenset()
+# The user fields the rules read; a change to any other field (name, email, directory records)
+# cannot change anyone's access.
+_RULE_FIELDS = ("role", "active", "training_complete", "custodian_only", "facilities", "region")
+
+
+def _check_permission(_inst: object, _attr: object, value: Any) -> None:
+    if value not in PERMISSIONS:
+        msg = f"'permission' must be one of {', '.join(PERMISSIONS)} (got {value!r})"
+        raise InvalidValueError(msg, field="permission", value=value)
+
+
+@attrs.frozen
+class AccessChange:
+    """One access gained or lost: ``user`` may (or may no longer) ``permission`` ``object``.
+
+    ``permission`` is one of ``view_case``, ``edit_case``, ``use_item`` and ``view_item``;
+    ``object`` is a case or item id. ``cause`` says which change to the org brought it, where that
+    can be told; it is left out of ``==`` and ``hash``, so a change is the same whatever its cause.
+
+    Examples
+    --------
+    >>> a = bo.AccessChange("dist-b", "view_case", "c-100", cause="rep-a1 moved from dist-a to dist-b")
+    >>> a == bo.AccessChange("dist-b", "view_case", "c-100")
+    True
+    """
+
+    user: str
+    permission: str = attrs.field(validator=_check_permission)
+    object: str
+    cause: str | None = attrs.field(default=None, kw_only=True, eq=False)
+
+
+@attrs.frozen
+class AccessLine:
+    """One row of :meth:`AccessDiff.changes`: a change and whether it was gained or lost."""
+
+    gained: bool
+    change: AccessChange
+
+    def __str__(self) -> str:
+        c = self.change
+        cause = f" ({c.cause})" if c.cause else ""
+        return f"{'+' if self.gained else '-'} {c.user} {c.permission} {c.object}{cause}"
+
+
+def _line_key(line: AccessLine) -> tuple[str, bool, str, int, bool]:
+    change = line.change
+    rank = PERMISSIONS.index(change.permission)
+    return (change.user, rank >= 2, change.object, rank, line.gained)
+
+
+@attrs.frozen(kw_only=True)
+class AccessDiff:
+    """The access gained and lost between two org snapshots; false when nothing changed.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_cases, sample_items
+    >>> before = sample_org()
+    >>> after = before.unassign_rep("rep-a2").assign_rep("rep-a2", "dist-b")
+    >>> diff = bo.diff_access(before, after, cases=sample_cases(), items=sample_items())
+    >>> for line in diff.changes():
+    ...     print(line)
+    + dist-b view_case c-100 (rep-a2 moved from dist-a to dist-b)
+    + dist-b edit_case c-100 (rep-a2 moved from dist-a to dist-b)
+    - rep-a2 use_item plate-a-old (rep-a2 moved from dist-a to dist-b)
+    - rep-a2 view_item plate-a-old (rep-a2 moved from dist-a to dist-b)
+    - rep-a2 use_item screw-a-1 (rep-a2 moved from dist-a to dist-b)
+    - rep-a2 view_item screw-a-1 (rep-a2 moved from dist-a to dist-b)
+    - rep-a2 use_item screw-a-2 (rep-a2 moved from dist-a to dist-b)
+    - rep-a2 view_item screw-a-2 (rep-a2 moved from dist-a to dist-b)
+    >>> bool(bo.diff_access(before, before))
+    False
+    """
+
+    gained: frozenset[AccessChange] = frozenset()
+    lost: frozenset[AccessChange] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.gained or self.lost)
+
+    def __len__(self) -> int:
+        return len(self.gained) + len(self.lost)
+
+    def changes(self) -> list[AccessLine]:
+        """Every change, gained and lost, by user, then cases before items, object and permission."""
+        lines = [AccessLine(True, c) for c in self.gained]
+        lines += [AccessLine(False, c) for c in self.lost]
+        lines.sort(key=_line_key)
+        return lines
+
+
+# --- what changed between two snapshots -----------------------------------------------------------
+
+
+def _changed_keys(before: Mapping[K, V], after: Mapping[K, V]) -> Iterator[K]:
+    """Yield the keys whose values differ, comparing only the shards the two maps do not share."""
+    pairs: Iterable[tuple[Mapping[K, V], Mapping[K, V]]]
+    if isinstance(before, PMap) and isinstance(after, PMap):
+        pairs = zip(before._shards, after._shards, strict=True)
+    else:
+        pairs = [(before, after)]
+    for old, new in pairs:
+        if old is new:
+            continue
+        for key in old.keys() | new.keys():
+            if old.get(key, _MISSING) != new.get(key, _MISSING):
+                yield key
+
+
+def _describe_user(uid: str, old: User | None, new: User | None) -> list[str]:
+    if old is None:
+        return [f"{uid} added"]
+    if new is None:
+        return [f"{uid} removed"]
+    said = []
+    if old.role != new.role:
+        said.append(f"{uid} role {old.role.value} -> {new.role.value}")
+    if old.active != new.active:
+        said.append(f"{uid} {'reactivated' if new.active else 'deactivated'}")
+    if old.training_complete != new.training_complete:
+        said.append(f"{uid} {'completed training' if new.training_complete else 'locked'}")
+    if old.custodian_only != new.custodian_only:
+        said.append(f"{uid} {'made' if new.custodian_only else 'no longer'} custodian-only")
+    if old.region != new.region:
+        if old.region is None:
+            said.append(f"{uid} placed in region {new.region}")
+        elif new.region is None:
+            said.append(f"{uid} taken out of region {old.region}")
+        else:
+            said.append(f"{uid} moved from region {old.region} to {new.region}")
+    if old.facilities != new.facilities:
+        parts = [f"+{f}" for f in sorted(new.facilities - old.facilities)]
+        parts += [f"-{f}" for f in sorted(old.facilities - new.facilities)]
+        said.append(f"{uid} facilities {' '.join(parts)}")
+    return said
+
+
+def _describe_group(uid: str, old: str | None, new: str | None) -> str:
+    if old is None:
+        return f"{uid} assigned to {new}"
+    if new is None:
+        return f"{uid} unassigned from {old}"
+    return f"{uid} moved from {old} to {new}"
+
+
+class _Changes:
+    """The users a change touched, with what happened to each, in words."""
+
+    def __init__(self, before: Org, after: Org) -> None:
+        self.said: dict[str, list[str]] = {}
+        for uid in _changed_keys(before._users, after._users):
+            old, new = before._users.get(uid), after._users.get(uid)
+            if (
+                old is not None
+                and new is not None
+                and all(getattr(old, f) == getattr(new, f) for f in _RULE_FIELDS)
+            ):
+                continue
+            self._say(uid, *_describe_user(uid, old, new))
+        for uid in _changed_keys(before._distributor_of, after._distributor_of):
+            old_d, new_d = before._distributor_of.get(uid), after._distributor_of.get(uid)
+            text = _describe_group(uid, old_d, new_d)
+            self._say(uid, text)
+            for distributor in (old_d, new_d):
+                if distributor is not None:
+                    self._say(distributor, text)
+        for uid in _changed_keys(before._sharing, after._sharing):
+            state = "on" if uid in after._sharing else "off"
+            self._say(uid, f"{uid} turned shared inventory {state}")
+        for rid in _changed_keys(before._regions, after._regions):
+            old_r, new_r = before._regions.get(rid), after._regions.get(rid)
+            old_m = old_r.manager if old_r is not None else None
+            new_m = new_r.manager if new_r is not None else None
+            if old_m == new_m:
+                continue
+            text = f"region {rid} manager {old_m or 'none'} -> {new_m or 'none'}"
+            for manager in (old_m, new_m):
+                if manager is not None:
+                    self._say(manager, text)
+
+    def _say(self, uid: str, *texts: str) -> None:
+        said = self.said.setdefault(uid, [])
+        said.extend(t for t in texts if t not in said)
+
+    def cause(self, ids: Iterable[str | None]) -> str | None:
+        texts: list[str] = []
+        for uid in ids:
+            if uid is None:
+                continue
+            texts.extend(t for t in self.said.get(uid, ()) if t not in texts)
+        return "; ".join(texts) or None
+
+
+def _neighbours(org: Org, uid: str) -> Iterator[str]:
+    """The users whose access runs through ``uid``: its distributor, its reps, its region's manager."""
+    distributor = org._distributor_of.get(uid)
+    if distributor is not None:
+        yield distributor
+    yield from org._reps.get(uid, _EMPTY)
+    user = org._users.get(uid)
+    if user is not None and user.region is not None:
+        manager = org._regions[user.region].manager
+        if manager is not None:
+            yield manager
+
+
+# --- the cases a user's access can reach ----------------------------------------------------------
+
+
+class _CaseIndex:
+    def __init__(self, cases: Iterable[Any]) -> None:
+        if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
+            msg = f"'cases' must be an iterable of cases (got {cases!r})"
+            raise InvalidValueError(msg, field="cases", value=cases)
+        self.cases: dict[str, Case] = {}
+        self.by_person: dict[str, list[Case]] = {}
+        self.by_facility: dict[str, list[Case]] = {}
+        for case in cases:
+            record = case if type(case) is Case else _as_case(case)
+            if record.id in self.cases:
+                msg = f"case id {record.id!r} appears twice"
+                raise InvalidValueError(msg, field="cases", value=record.id)
+            self.cases[record.id] = record
+            for person in (record.representative, record.sub_rep):
+                if person is not None:
+                    self.by_person.setdefault(person, []).append(record)
+            if record.facility is not None:
+                self.by_facility.setdefault(record.facility, []).append(record)
+
+    def reachable(self, org: Org, uid: str) -> Iterator[Case]:
+        """A superset of the cases ``uid`` may view in ``org``, whatever its role."""
+        user = org._users.get(uid)
+        if user is None:
+            return
+        if user.role.is_org_wide:
+            yield from self.cases.values()
+            return
+        people = {uid, *org._reps.get(uid, _EMPTY)}
+        for region in org._managed.get(uid, _EMPTY):
+            people |= org._members.get(region, _EMPTY)
+        for person in people:
+            yield from self.by_person.get(person, ())
+        for facility in user.facilities:
+            yield from self.by_facility.get(facility, ())
+
+
+class _Collector:
+    def __init__(self, changes: _Changes) -> None:
+        self.changes = changes
+        self.gained: set[AccessChange] = set()
+        self.lost: set[AccessChange] = set()
+
+    def add(
+        self,
+        uid: str,
+        permission: str,
+        obj: str,
+        was: bool,
+        now: bool,
+        people: Iterable[str | None],
+    ) -> None:
+        if was == now:
+            return
+        change = AccessChange(uid, permission, obj, cause=self.changes.cause([uid, *people]))
+        (self.gained if now else self.lost).add(change)
+
+
+def diff_access(
+    before: Org,
+    after: Org,
+    *,
+    cases: Iterable[Any] = (),
+    items: Iterable[Any] = (),
+) -> AccessDiff:
+    """Return every access gained and lost between ``before`` and ``after``.
+
+    Compares ``view_case`` and ``edit_case`` (as :class:`Visibility` answers them) on ``cases``, and
+    ``use_item`` (:meth:`Custody.usable_inventory` without a date) and ``view_item``
+    (:meth:`Custody.visible_inventory`) on ``items``. Each :class:`AccessChange` carries in
+    ``cause`` the org changes to the user, to the case's representative or sub-rep, or to the
+    item's custodian or its distributor, that brought it, where that can be told.
+
+    The cost follows the change, not the org: only the users a change touched and those whose
+    access runs through them are asked about, and only about the cases and items they can reach
+    before or after. Reading ``cases`` and ``items`` costs one pass over each.
+
+    Parameters
+    ----------
+    before, after : Org
+        Two snapshots, usually one derived from the other by changes.
+    cases : iterable of Case, optional
+        Cases (or objects with the same attributes) to compare access to.
+    items : iterable of InventoryItem, optional
+        Inventory (or objects with the same attributes) to compare access to.
+
+    Returns
+    -------
+    AccessDiff
+
+    Raises
+    ------
+    InvalidValueError
+        If ``before`` or ``after`` is not an ``Org``, or a case or item is malformed or repeated.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_cases
+    >>> before = sample_org()
+    >>> diff = bo.diff_access(before, before.deactivate("rep-b2"), cases=sample_cases())
+    >>> sorted((c.permission, c.object) for c in diff.lost)
+    [('view_case', 'c-200'), ('view_case', 'c-201')]
+    >>> {c.cause for c in diff.lost}
+    {'rep-b2 deactivated'}
+    """
+    for name, org in (("before", before), ("after", after)):
+        if not isinstance(org, Org):
+            msg = f"diff_access() needs an Org as {name!r} (got {type(org).__name__})"
+            raise InvalidValueError(msg, field=name, value=org)
+    index = _CaseIndex(cases)
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        msg = f"'items' must be an iterable of inventory items (got {items!r})"
+        raise InvalidValueError(msg, field="items", value=items)
+    item_records = [item_record(item, i) for i, item in enumerate(items)]
+    changes = _Changes(before, after)
+    if not changes.said:
+        return AccessDiff()
+
+    subjects = set(changes.said)
+    for uid in changes.said:
+        subjects.update(_neighbours(before, uid))
+        subjects.update(_neighbours(after, uid))
+
+    vis_before, vis_after = Visibility(before), Visibility(after)
+    out = _Collector(changes)
+    for uid in sorted(subjects):
+        reachable = {c.id: c for c in index.reachable(before, uid)}
+        reachable.update((c.id, c) for c in index.reachable(after, uid))
+        for case in reachable.values():
+            people = (case.representative, case.sub_rep)
+            view_was = vis_before.can_view_case(uid, case).allowed
+            view_now = vis_after.can_view_case(uid, case).allowed
+            out.add(uid, "view_case", case.id, view_was, view_now, people)
+            edit_was = view_was and vis_before.can_edit_case(uid, case).allowed
+            edit_now = view_now and vis_after.can_edit_case(uid, case).allowed
+            out.add(uid, "edit_case", case.id, edit_was, edit_now, people)
+
+    if item_records:
+        custody_before = Custody(before, item_records)
+        custody_after = Custody(after, item_records)
+        holder = {record.id: record.custodian for record in item_records}
+        for uid in sorted(subjects):
+            for permission, was_set, now_set in (
+                (
+                    "use_item",
+                    custody_before.usable_inventory(uid),
+                    custody_after.usable_inventory(uid),
+                ),
+                (
+                    "view_item",
+                    custody_before.visible_inventory(uid),
+                    custody_after.visible_inventory(uid),
+                ),
+            ):
+                for item_id in was_set ^ now_set:
+                    custodian = holder[item_id]
+                    through = (
+                        custodian,
+                        before._distributor_of.get(custodian),
+                        after._distributor_of.get(custodian),
+                    )
+                    out.add(
+                        uid, permission, item_id, item_id in was_set, item_id in now_set, through
+                    )
+    return AccessDiff(gained=frozenset(out.gained), lost=frozenset(out.lost))
