@@ -1,0 +1,127 @@
+"""SpiceDB 1.54 (in-process) answers exactly as beacon_org on the same org, cases and items.
+
+Every (user, case, permission) and (user, item, permission) is checked with CheckBulkPermissions;
+LookupResources is compared with ``visible_cases``, ``usable_inventory`` and
+``visible_inventory``; LookupSubjects with ``case_viewers``; and after streaming
+``relationship_changes`` from one org to the next, SpiceDB answers as the second org does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import beacon_org as bo
+from beacon_org.export import expected_answers, relationship_changes, to_spicedb
+from beacon_org.testing import sample_cases, sample_items, sample_org
+from beacon_org.testing.strategies import cases, changes, items, orgs
+from engines import COMPARED, SpiceDB
+
+# A user id no org has: every engine must deny it everything, as beacon_org does.
+GHOST = "ghost user@nowhere"
+# Each example starts its own SpiceDB (about 60 ms); a few dozen orgs keep CI time modest.
+# (fewer under BEACON_HYPOTHESIS_PROFILE=fast).
+ENGINE_SETTINGS = settings(
+    max_examples=min(25, settings().max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(scope="module")
+def spicedb() -> Iterator[SpiceDB]:
+    with SpiceDB() as db:
+        db.load(to_spicedb(bo.Org()))  # the schema; each example replaces the relationships
+        yield db
+    print(f"\nSpiceDB decisions compared: {COMPARED.get('spicedb', 0)}")
+
+
+@st.composite
+def org_cases_items(
+    draw: st.DrawFn, max_users: int = 10
+) -> tuple[bo.Org, list[bo.Case], list[bo.InventoryItem]]:
+    org = draw(orgs(max_users=max_users, max_regions=3))
+    if not org.users:
+        return org, [], draw(st.lists(items(org), max_size=3, unique_by=lambda i: i.id))
+    drawn_cases = draw(st.lists(cases(org), max_size=10, unique_by=lambda c: c.id))
+    drawn_items = draw(st.lists(items(org), max_size=10, unique_by=lambda i: i.id))
+    return org, drawn_cases, drawn_items
+
+
+def assert_same_answers(
+    db: SpiceDB, org: bo.Org, case_list: Sequence[Any], item_list: Sequence[Any]
+) -> None:
+    users = [*sorted(org.users), GHOST]
+    expected = expected_answers(org, case_list, item_list, users=users)
+    got = db.check(expected)
+    wrong = [a for a, allowed in zip(expected, got, strict=True) if a.allowed != allowed]
+    assert not wrong, f"SpiceDB disagrees with beacon_org on {len(wrong)}: {wrong[:5]}"
+
+    visibility = bo.Visibility(org)
+    custody = bo.Custody(org, item_list)
+    for user in users:
+        assert db.lookup_resources("case", "view", user) == {
+            c.id for c in visibility.visible_cases(user, case_list)
+        }, user
+        assert db.lookup_resources("item", "use", user) == set(custody.usable_inventory(user)), user
+        assert db.lookup_resources("item", "view", user) == set(custody.visible_inventory(user)), (
+            user
+        )
+    for case in case_list:
+        assert db.lookup_subjects("case", case.id, "view") == set(visibility.case_viewers(case)), (
+            case
+        )
+
+
+def test_sample_org_answers_match() -> None:
+    org, case_list, item_list = sample_org(), sample_cases(), sample_items()
+    with SpiceDB() as db:
+        db.load(to_spicedb(org, case_list, item_list))
+        assert_same_answers(db, org, case_list, item_list)
+        # The sample's regional managers start locked; trained, they see their members' cases.
+        trained = org.complete_training("rm-west").complete_training("rm-east")
+        db.apply(relationship_changes(org, trained, case_list, item_list))
+        assert_same_answers(db, trained, case_list, item_list)
+        assert "c-100" in db.lookup_resources("case", "view", "rm-west")
+
+
+def test_an_unreachable_library_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPICEDB_LIBRARY_PATH", "/nonexistent/libspicedb.so")
+    with pytest.raises(RuntimeError, match="names no libspicedb.so"):
+        SpiceDB()
+
+
+@ENGINE_SETTINGS
+@given(org_cases_items())
+def test_random_orgs_answer_alike(
+    spicedb: SpiceDB, data: tuple[bo.Org, list[bo.Case], list[bo.InventoryItem]]
+) -> None:
+    org, case_list, item_list = data
+    spicedb.replace(to_spicedb(org, case_list, item_list))
+    assert_same_answers(spicedb, org, case_list, item_list)
+
+
+@ENGINE_SETTINGS
+@given(st.data())
+def test_relationship_changes_bring_spicedb_to_the_next_org(
+    spicedb: SpiceDB, data: st.DataObject
+) -> None:
+    before, case_list, item_list = data.draw(org_cases_items(), label="before")
+    # A run of valid changes (what a service streams), then a different random org altogether.
+    after = before
+    for _ in range(data.draw(st.integers(1, 5), label="changes")):
+        after = data.draw(changes(after), label="change").apply(after)
+    other, other_cases, other_items = data.draw(org_cases_items(), label="other")
+    spicedb.replace(to_spicedb(before, case_list, item_list))
+    spicedb.apply(relationship_changes(before, after, case_list, item_list))
+    assert_same_answers(spicedb, after, case_list, item_list)
+    spicedb.apply(
+        relationship_changes(
+            after, other, case_list, item_list, after_cases=other_cases, after_items=other_items
+        )
+    )
+    assert_same_answers(spicedb, other, other_cases, other_items)
