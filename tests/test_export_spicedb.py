@@ -91,7 +91,7 @@ def test_sample_org_answers_match() -> None:
 
 def test_an_unreachable_library_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPICEDB_LIBRARY_PATH", "/nonexistent/libspicedb.so")
-    with pytest.raises(RuntimeError, match="names no libspicedb.so"):
+    with pytest.raises(RuntimeError, match=r"names no libspicedb\.so"):
         SpiceDB()
 
 

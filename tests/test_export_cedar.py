@@ -1,0 +1,98 @@
+"""Cedar (cedarpy 4.12) answers exactly as beacon_org on the same org, cases and items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import cedarpy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import beacon_org as bo
+from beacon_org.export import CedarExport, expected_answers, to_cedar
+from beacon_org.testing import sample_cases, sample_items, sample_org
+from beacon_org.testing.strategies import cases, items, orgs
+from engines import count
+
+GHOST = "ghost user@nowhere"
+_ACTION = {("case", "view"): "view_case", ("case", "edit"): "edit_case"}
+_ACTION |= {("item", "use"): "use_item", ("item", "view"): "view_item"}
+
+
+def cedar_disagreements(
+    org: bo.Org, case_list: Sequence[Any], item_list: Sequence[Any]
+) -> list[tuple[bo.export.Answer, bool]]:
+    export = to_cedar(org, case_list, item_list)
+    expected = expected_answers(org, case_list, item_list, users=[*sorted(org.users), GHOST])
+    if not expected:
+        return []
+    policies = cedarpy.PolicySet.from_str(export.policies)
+    entities = cedarpy.Entities.from_json_str(export.entities)
+    requests = [
+        export.request(a.user, _ACTION[a.resource_type, a.permission], a.resource_id)
+        for a in expected
+    ]
+    results = cedarpy.is_authorized_batch(requests, policies, entities, schema=export.schema)
+    for answer, result in zip(expected, results, strict=True):
+        # A missing entity or a bad attribute is a silent Deny in Cedar: refuse to count it,
+        # except for the ghost, which no export names (its denial is still compared).
+        errors = list(result.diagnostics.errors)
+        if answer.user == GHOST:
+            assert all("does not exist" in e for e in errors), errors
+        else:
+            assert not errors, errors
+    count("cedar", len(results))
+    return [
+        (a, r.allowed) for a, r in zip(expected, results, strict=True) if r.allowed != a.allowed
+    ]
+
+
+def test_policies_validate_against_the_schema() -> None:
+    export = to_cedar(sample_org(), sample_cases(), sample_items())
+    result = cedarpy.validate_policies(export.policies, export.schema)
+    assert result.validation_passed, result.errors
+
+
+def test_a_policy_that_breaks_the_schema_is_caught() -> None:
+    export = to_cedar(sample_org())
+    broken = export.policies.replace("resource.closed", "resource.is_closed", 1)
+    assert not cedarpy.validate_policies(broken, export.schema).validation_passed
+
+
+def test_sample_org_decisions_agree() -> None:
+    assert cedar_disagreements(sample_org(), sample_cases(), sample_items()) == []
+
+
+def test_a_wrong_policy_disagrees() -> None:
+    # The comparison can fail: drop the sub-rep policy and sub-reps lose their view.
+    org, case_list = sample_org(), sample_cases()
+    export = to_cedar(org, case_list)
+    start = export.policies.index('@id("case-view-sub-rep")')
+    end = export.policies.index("// A distributor and a regional manager view")
+    crippled = CedarExport(
+        export.schema, export.policies[:start] + export.policies[end:], export.entities
+    )
+    request = crippled.request("rep-a2", "view_case", "c-100")
+    answer = cedarpy.is_authorized(
+        request,
+        cedarpy.PolicySet.from_str(crippled.policies),
+        cedarpy.Entities.from_json_str(crippled.entities),
+    )
+    assert bo.Visibility(org).can_view_case("rep-a2", case_list[0]).allowed
+    assert not answer.allowed
+
+
+@settings(
+    max_examples=min(60, settings().max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.data())
+def test_random_orgs_decisions_agree(data: st.DataObject) -> None:
+    org = data.draw(orgs(max_users=12, max_regions=3))
+    case_list: list[bo.Case] = []
+    if org.users:
+        case_list = data.draw(st.lists(cases(org), max_size=10, unique_by=lambda c: c.id))
+    item_list = data.draw(st.lists(items(org), max_size=10, unique_by=lambda i: i.id))
+    assert cedar_disagreements(org, case_list, item_list) == []
