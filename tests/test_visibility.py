@@ -149,10 +149,14 @@ EDIT_TABLE = [
     ("rm-west", "c-400", "case-closed", (), None),
     ("fm-mercy", "c-500", "representative", ("fm-mercy", "c-500"), None),
     ("fm-mercy", "c-100", "facility-read-only", (), None),
-    ("fm-mercy", "c-200", "not-at-managed-facility", (), "add facility st-lukes to fm-mercy"),
+    # adding the facility would let it view, not edit: no suggestion
+    ("fm-mercy", "c-200", "not-at-managed-facility", (), None),
     ("wh-quarantine", X_WH, "custodian-only", (), "turn off custodian-only for wh-quarantine"),
     ("wh-quarantine", X_WH_PAID, "case-closed", (), None),
-    ("rep-gone", "c-400", "inactive", (), "reactivate rep-gone"),
+    ("rep-gone", X_GONE, "inactive", (), "reactivate rep-gone"),
+    ("rep-gone", "c-400", "inactive", (), None),  # reactivated, it would meet a closed case
+    ("rep-new", X_NEW, "locked", (), "complete training for rep-new"),
+    ("rm-west", bo.Case("x-10", "rep-b1", sub_rep="rep-gone"), "regional-manager-of-sub-rep", ("rm-west", "west", "rep-gone", "x-10"), None),
     ("dist-a", "c-200", "not-in-group", (), "move rep-b1 from dist-b to dist-a"),
     ("nobody", "c-100", "unknown-user", (), None),
 ]  # fmt: skip
@@ -179,8 +183,10 @@ REOPEN_TABLE = [
     ("rm-west", "c-400", ("reopen-disabled", (), ALLOW_REOPEN), ("regional-manager-of-representative", ("rm-west", "west", "rep-gone", "c-400"), None)),
     ("fm-mercy", "c-201", ("facility-read-only", (), None), ("facility-read-only", (), None)),
     ("wh-quarantine", X_WH_PAID, ("custodian-only", (), None), ("custodian-only", (), UNCUSTODIAN)),
-    ("dist-a", "c-201", ("not-in-group", (), "move rep-b2 from dist-b to dist-a"), ("not-in-group", (), "move rep-b2 from dist-b to dist-a")),
-    ("rep-gone", "c-400", ("inactive", (), "reactivate rep-gone"), ("inactive", (), "reactivate rep-gone")),
+    ("dist-a", "c-201", ("not-in-group", (), None), ("not-in-group", (), "move rep-b2 from dist-b to dist-a")),
+    ("rep-gone", "c-400", ("inactive", (), None), ("inactive", (), "reactivate rep-gone")),
+    ("rep-gone", X_GONE, ("inactive", (), None), ("inactive", (), None)),  # open: nothing to reopen
+    ("fm-mercy", bo.Case("x-11", "rep-b1", facility="st-lukes", status="paid"), ("not-at-managed-facility", (), None), ("not-at-managed-facility", (), None)),
     ("nobody", "c-101", ("unknown-user", (), None), ("unknown-user", (), None)),
 ]  # fmt: skip
 

@@ -69,6 +69,7 @@ _EMPTY: frozenset[str] = frozenset()
 _CLOSED = frozenset(s for s in CaseStatus if s.is_closed)
 _DENY_UNKNOWN = Decision(allowed=False, reason=UNKNOWN_USER)
 _DENY_CLOSED = Decision(allowed=False, reason=CASE_CLOSED)
+_DENY_NOT_OWN = Decision(allowed=False, reason=NOT_OWN_CASE)
 _DENY_OPEN = Decision(allowed=False, reason=CASE_OPEN)
 _DENY_SUB_REP_EDIT = Decision(allowed=False, reason=SUB_REP_READ_ONLY)
 _DENY_FACILITY_EDIT = Decision(allowed=False, reason=FACILITY_READ_ONLY)
@@ -142,10 +143,11 @@ class _Grants(dict[str, Decision]):
 class _Fixed(dict[str, Decision]):
     """A table that answers every case id with one denial (a user who may not act)."""
 
-    __slots__ = ("decision",)
+    __slots__ = ("decision", "reason")
 
-    def __init__(self, decision: Decision) -> None:
+    def __init__(self, reason: str, decision: Decision) -> None:
         super().__init__()
+        self.reason = reason  # the grant this relation would give, were the user able to act
         self.decision = decision
 
     def __missing__(self, case_id: str) -> Decision:
@@ -165,9 +167,12 @@ class _Scope:
         "by_sub",
         "edit_block",
         "every",
+        "fix_relation",
+        "fixed_miss",
         "miss_decision",
         "misses",
         "role",
+        "role_block",
         "sets",
         "user",
         "vis",
@@ -183,12 +188,19 @@ class _Scope:
         self.by_facility: dict[str, dict[str, Decision]] = {}
         # A denial that does not depend on the case (None: it does, see _miss).
         self.miss_decision: Decision | None = _DENY_UNKNOWN
-        self.misses: dict[tuple[str | None, ...], Decision] = {}
+        self.misses: dict[object, Decision] = {}
+        # miss_decision when no facility table comes first: the hot path returns it directly.
+        self.fixed_miss: Decision | None = _DENY_UNKNOWN
         # Grant reason -> the denial that replaces it when editing (read-only relations).
         self.edit_block: dict[str, Decision] = {}
+        # The relations its role only reads (sales as sub-rep, facility manager by facility).
+        self.role_block: frozenset[str] = _EMPTY
+        # The relation the suggestion of a ``miss`` would create.
+        self.fix_relation: str | None = None
         self.sets: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
         if user is not None:
             self._build(user)
+            self.fixed_miss = None if self.by_facility else self.miss_decision
 
     # --- building --------------------------------------------------------------------------
 
@@ -210,12 +222,15 @@ class _Scope:
             if not found:
                 return _Grants(reason, prefix, vis._memo)
             fix = (fixes.get(found[0]) or uncustodian) if len(found) == 1 else None
-            return _Fixed(Decision(allowed=False, reason=found[0], suggestion=fix))
+            return _Fixed(reason, Decision(allowed=False, reason=found[0], suggestion=fix))
 
         if blocks:
             self.miss_decision = Decision(allowed=False, reason=blocks[0])
         elif user.custodian_only:
             self.miss_decision = Decision(allowed=False, reason=CUSTODIAN_ONLY)
+        elif role is Role.SALES:
+            # No change to the org makes another user's case a sales rep's own.
+            self.miss_decision = _DENY_NOT_OWN
         else:
             self.miss_decision = None
 
@@ -227,11 +242,14 @@ class _Scope:
             self.by_sub[uid] = table(SUB_REP, (uid,))
             if role is Role.SALES:
                 self.edit_block[SUB_REP] = _DENY_SUB_REP_EDIT
+                self.role_block = frozenset({SUB_REP})
         if role is Role.DISTRIBUTOR:
+            self.fix_relation = DISTRIBUTOR_OF_REPRESENTATIVE
             for rep in org._reps.get(uid, _EMPTY):
                 self.by_rep[rep] = table(DISTRIBUTOR_OF_REPRESENTATIVE, (uid, rep))
                 self.by_sub[rep] = table(DISTRIBUTOR_OF_SUB_REP, (uid, rep))
         elif role is Role.REGIONAL_MANAGER:
+            self.fix_relation = REGIONAL_MANAGER_OF_REPRESENTATIVE
             for region in org._managed.get(uid, _EMPTY):
                 for member in org._members.get(region, _EMPTY):
                     path = (uid, region, member)
@@ -242,6 +260,8 @@ class _Scope:
             for facility in user.facilities:
                 self.by_facility[facility] = table(MANAGED_FACILITY, (uid, facility))
             self.edit_block[MANAGED_FACILITY] = _DENY_FACILITY_EDIT
+            self.role_block = frozenset({MANAGED_FACILITY})
+            self.fix_relation = MANAGED_FACILITY
         if user.custodian_only:
             # Read-only: even its own cases are never edited. (A blocked user never gets here:
             # its own cases are already denied for viewing.)
@@ -261,6 +281,29 @@ class _Scope:
         assert self.sets is not None
         return self.sets
 
+    def relation(self, case: Case) -> tuple[str | None, Decision]:
+        """The relation that decides ``case`` (its grant reason; None for none) and the view decision."""
+        table = self.every
+        if table is None:
+            table = self.by_rep.get(case.representative)
+            if table is None:
+                table = self.by_sub.get(case.sub_rep)  # type: ignore[arg-type]
+                if table is None:
+                    table = self.by_facility.get(case.facility)  # type: ignore[arg-type]
+                    if table is None:
+                        return None, self.miss(case)
+        return table.reason, table[case.id]  # type: ignore[attr-defined]
+
+    def may_edit_after_fix(self, relation: str | None, view: Decision, case: Case) -> bool:
+        """Would the change a view denial suggests also let the user edit the case (were it open)?"""
+        if self.every is not None:
+            return True
+        if relation is None:
+            relation = self.fix_relation
+        # Turning custodian-only off leaves the role's read-only relations; other fixes leave all.
+        blocked = self.role_block if view.reason == CUSTODIAN_ONLY else self.edit_block
+        return relation not in blocked
+
     def miss(self, case: Case) -> Decision:
         """The decision for a case that no representative or sub-rep relation grants."""
         if self.by_facility:
@@ -269,7 +312,14 @@ class _Scope:
                 return table[case.id]
         if self.miss_decision is not None:
             return self.miss_decision
-        key = (case.representative, case.sub_rep, case.facility)
+        # The denial depends on the facility (facility manager) or the people (the others).
+        key: object
+        if self.role is Role.FACILITY_MANAGER:
+            key = case.facility
+        elif case.sub_rep is None:
+            key = case.representative
+        else:
+            key = (case.representative, case.sub_rep)
         decision = self.misses.get(key)
         if decision is None:
             decision = self._denial(case)
@@ -299,7 +349,18 @@ class _Scope:
         if role is Role.FACILITY_MANAGER:
             fix = None if case.facility is None else f"add facility {case.facility} to {uid}"
             return Decision(allowed=False, reason=NOT_AT_MANAGED_FACILITY, suggestion=fix)
-        return Decision(allowed=False, reason=NOT_OWN_CASE)
+        return _DENY_NOT_OWN
+
+
+_BARE: dict[str, Decision] = {}
+
+
+def _without_suggestion(decision: Decision) -> Decision:
+    # A denial whose suggested change would not be enough for this question.
+    bare = _BARE.get(decision.reason)
+    if bare is None:
+        bare = _BARE[decision.reason] = Decision(allowed=False, reason=decision.reason)
+    return bare
 
 
 def _group_fix(org: Org, distributor_id: str, subjects: Iterable[str]) -> str | None:
@@ -387,6 +448,12 @@ class Visibility:
     def __repr__(self) -> str:
         return f"<Visibility of {self.org!r}>"
 
+    def _scope_of(self, user_id: str) -> _Scope:
+        try:
+            return self._scopes[user_id]
+        except (KeyError, TypeError):
+            return self._scope(user_id)
+
     def _scope(self, user_id: object) -> _Scope:
         if not isinstance(user_id, str):
             msg = f"a user id must be a string (got {user_id!r})"
@@ -446,7 +513,8 @@ class Visibility:
             if table is None:
                 table = scope.by_sub.get(case.sub_rep)  # type: ignore[arg-type]
                 if table is None:
-                    return scope.miss(case)
+                    fixed = scope.fixed_miss
+                    return fixed if fixed is not None else scope.miss(case)
         return table[case.id]
 
     def can_edit_case(self, user_id: str, case: CaseLike) -> Decision:
@@ -469,15 +537,21 @@ class Visibility:
         """
         if type(case) is not Case:
             case = _as_case(case)
-        decision = self.can_view_case(user_id, case)
-        if not decision.allowed:
-            return decision
-        scope = self._scopes.get(user_id) or self._scope(user_id)
+        scope = self._scope_of(user_id)
+        relation, view = scope.relation(case)
+        closed = case.status in _CLOSED
+        if not view.allowed:
+            if view.suggestion is None or (
+                (scope.every is not None or not closed)
+                and scope.may_edit_after_fix(relation, view, case)
+            ):
+                return view
+            return _without_suggestion(view)
         if scope.every is not None:
-            return decision
-        if case.status in _CLOSED:
+            return view
+        if closed:
             return _DENY_CLOSED
-        return scope.edit_block.get(decision.reason, decision)
+        return scope.edit_block.get(relation, view)  # type: ignore[arg-type]
 
     def can_reopen_case(self, user_id: str, case: CaseLike) -> Decision:
         """May ``user_id`` reopen the closed ``case``?
@@ -499,23 +573,31 @@ class Visibility:
         """
         if type(case) is not Case:
             case = _as_case(case)
-        decision = self.can_view_case(user_id, case)
-        if not decision.allowed:
-            return decision
-        if case.status not in _CLOSED:
+        scope = self._scope_of(user_id)
+        relation, view = scope.relation(case)
+        closed = case.status in _CLOSED
+        reopening = self.org.settings.field_users_can_reopen_cases
+        if not view.allowed:
+            if view.suggestion is None or (
+                closed
+                and (scope.every is not None or reopening)
+                and scope.may_edit_after_fix(relation, view, case)
+            ):
+                return view
+            return _without_suggestion(view)
+        if not closed:
             return _DENY_OPEN
-        scope = self._scopes.get(user_id) or self._scope(user_id)
         if scope.every is not None:
-            return decision
-        block = scope.edit_block.get(decision.reason)
+            return view
+        block = scope.edit_block.get(relation)  # type: ignore[arg-type]
         if block is not None:
-            if block.suggestion is not None and not self.org.settings.field_users_can_reopen_cases:
+            if block.suggestion is not None and not reopening:
                 # Turning custodian-only off would not be enough: reopening is off too.
-                return Decision(allowed=False, reason=block.reason)
+                return _without_suggestion(block)
             return block
-        if not self.org.settings.field_users_can_reopen_cases:
+        if not reopening:
             return _DENY_REOPEN_SETTING
-        return decision
+        return view
 
     def visible_cases(self, user_id: str, cases: Iterable[CaseLike]) -> list[Any]:
         """Return the cases ``user_id`` may view, in the order given (empty for an unknown user).
@@ -703,5 +785,8 @@ _UNKNOWN.by_sub = {}
 _UNKNOWN.by_facility = {}
 _UNKNOWN.miss_decision = _DENY_UNKNOWN
 _UNKNOWN.misses = {}
+_UNKNOWN.fixed_miss = _DENY_UNKNOWN
 _UNKNOWN.edit_block = {}
 _UNKNOWN.sets = (_EMPTY, _EMPTY, _EMPTY)
+_UNKNOWN.role_block = _EMPTY
+_UNKNOWN.fix_relation = None
