@@ -214,12 +214,15 @@ class _Changes:
         said = self.said.setdefault(uid, [])
         said.extend(t for t in texts if t not in said)
 
-    def cause(self, ids: Iterable[str | None]) -> str | None:
+    def cause(self, uid: str, through: Iterable[str | None]) -> str | None:
+        """What changed for ``uid`` itself or, failing that, for the people its access runs through."""
+        own = self.said.get(uid)
+        if own:
+            return "; ".join(own)
         texts: list[str] = []
-        for uid in ids:
-            if uid is None:
-                continue
-            texts.extend(t for t in self.said.get(uid, ()) if t not in texts)
+        for other in through:
+            if other is not None:
+                texts.extend(t for t in self.said.get(other, ()) if t not in texts)
         return "; ".join(texts) or None
 
 
@@ -293,7 +296,7 @@ class _Collector:
     ) -> None:
         if was == now:
             return
-        change = AccessChange(uid, permission, obj, cause=self.changes.cause([uid, *people]))
+        change = AccessChange(uid, permission, obj, cause=self.changes.cause(uid, people))
         (self.gained if now else self.lost).add(change)
 
 
