@@ -190,3 +190,21 @@ def test_access_changes_html_sorts_gained_then_lost() -> None:
         ["− lost", "dist-a", "view_case", "c-1"],
     ]
     assert parse(access_changes_html([], [])).rows == [["(no change in access)"]]
+
+
+def test_access_changes_html_shows_the_cause_when_known() -> None:
+    with_cause = bo.AccessChange("rep-b1", "use_item", "plate-b-1", cause="dist-b shares")
+    cells = parse(access_changes_html([with_cause], []))
+    assert cells.rows == [
+        ["change", "user", "permission", "object", "cause"],
+        ["+ gained", "rep-b1", "use_item", "plate-b-1", "dist-b shares"],
+    ]
+
+
+def test_check_setup_findings_and_readiness_show_as_tables() -> None:
+    findings = bo.check_setup(sample_org(), sample_items())
+    assert isinstance(findings, FindingList)
+    rows = parse(findings._repr_html_()).rows
+    assert [row[0] for row in rows[1:]] == [f.code for f in findings]
+    ready = bo.readiness(sample_org(), "dist-a", sample_items())
+    assert ready._repr_html_() == readiness_html(ready)

@@ -254,10 +254,17 @@ def access_changes_html(gained: Iterable[Any], lost: Iterable[Any]) -> str:
         return (str(change.user), str(change.permission), str(change.object))
 
     rows = [
-        {"change": mark, "user": c.user, "permission": c.permission, "object": c.object}
+        {
+            "change": mark,
+            "user": c.user,
+            "permission": c.permission,
+            "object": c.object,
+            "cause": getattr(c, "cause", None),
+        }
         for mark, changes in (("+ gained", gained), ("− lost", lost))
         for c in sorted(changes, key=key)
     ]
-    return html_table(
-        rows, columns=("change", "user", "permission", "object"), empty="(no change in access)"
-    )
+    columns = ["change", "user", "permission", "object"]
+    if any(row["cause"] for row in rows):
+        columns.append("cause")
+    return html_table(rows, columns=columns, empty="(no change in access)")
