@@ -208,3 +208,26 @@ def test_check_setup_findings_and_readiness_show_as_tables() -> None:
     assert [row[0] for row in rows[1:]] == [f.code for f in findings]
     ready = bo.readiness(sample_org(), "dist-a", sample_items())
     assert ready._repr_html_() == readiness_html(ready)
+
+
+def test_access_diff_reads_as_counts_lines_and_a_table() -> None:
+    org = sample_org()
+    after = org.set_shared_inventory("dist-b", True)
+    diff = bo.diff_access(org, after, items=sample_items())
+    assert repr(diff) == f"<AccessDiff: {len(diff.gained)} gained, 0 lost>"
+    assert str(diff).splitlines() == [str(line) for line in diff.changes()]
+    rows = parse(diff._repr_html_()).rows
+    assert len(rows) == 1 + len(diff)
+    assert {tuple(row[1:4]) for row in rows[1:]} == {
+        (c.user, c.permission, c.object) for c in diff.gained
+    }
+    assert str(bo.diff_access(org, org)) == "no change in access"
+
+
+def test_readiness_repr_names_what_is_missing() -> None:
+    org = sample_org()
+    assert repr(bo.readiness(org, "dist-a", sample_items())) == "<Readiness dist-a: ready>"
+    assert (
+        repr(bo.readiness(org, "dist-b", ()))
+        == "<Readiness dist-b: not ready, missing user-setup, inventory>"
+    )

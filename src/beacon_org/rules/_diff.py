@@ -80,7 +80,7 @@ def _line_key(line: AccessLine) -> tuple[str, bool, str, int, bool]:
     return (change.user, rank >= 2, change.object, rank, line.gained)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class AccessDiff:
     """The access gained and lost between two org snapshots; false when nothing changed.
 
@@ -100,6 +100,10 @@ class AccessDiff:
     - rep-a2 view_item screw-a-1 (rep-a2 moved from dist-a to dist-b)
     - rep-a2 use_item screw-a-2 (rep-a2 moved from dist-a to dist-b)
     - rep-a2 view_item screw-a-2 (rep-a2 moved from dist-a to dist-b)
+    >>> diff
+    <AccessDiff: 2 gained, 6 lost>
+    >>> print(bo.diff_access(before, before))
+    no change in access
     >>> bool(bo.diff_access(before, before))
     False
     """
@@ -112,6 +116,18 @@ class AccessDiff:
 
     def __len__(self) -> int:
         return len(self.gained) + len(self.lost)
+
+    def __repr__(self) -> str:
+        # Two frozensets of changes in hash order are unreadable: count them; str() lists them.
+        return f"<AccessDiff: {len(self.gained)} gained, {len(self.lost)} lost>"
+
+    def __str__(self) -> str:
+        return "\n".join(str(line) for line in self.changes()) or "no change in access"
+
+    def _repr_html_(self) -> str:
+        from .._display import access_changes_html
+
+        return access_changes_html(self.gained, self.lost)
 
     def changes(self) -> list[AccessLine]:
         """Every change, gained and lost, by user, then cases before items, object and permission."""

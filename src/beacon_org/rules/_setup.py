@@ -475,7 +475,7 @@ READINESS_STEPS: dict[str, str] = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Readiness:
     """A distributor group's progress through the setup guide.
 
@@ -488,6 +488,8 @@ class Readiness:
     >>> r = bo.readiness(sample_org(), "dist-a", sample_items())
     >>> r.ready, [s.name for s in r.steps]
     (True, ['accounts', 'reps-assigned', 'user-setup', 'shared-inventory', 'inventory'])
+    >>> bo.readiness(sample_org(), "dist-b", sample_items())
+    <Readiness dist-b: not ready, missing user-setup>
     """
 
     distributor: str
@@ -506,6 +508,13 @@ class Readiness:
 
     def __bool__(self) -> bool:
         return self.ready
+
+    def __repr__(self) -> str:
+        # The steps' details are long sentences: name what is missing, the table shows the rest.
+        if self.ready:
+            return f"<Readiness {self.distributor}: ready>"
+        missing = ", ".join(step.name for step in self.missing)
+        return f"<Readiness {self.distributor}: not ready, missing {missing}>"
 
     def _repr_html_(self) -> str:
         return readiness_html(self)
