@@ -95,13 +95,15 @@ def test_user_rejects_bad_values_naming_the_field(kwargs: dict[str, object], fie
 
 def test_user_lock_and_act_flags() -> None:
     rep = bo.User(id="r", email="r@x.example", role="sales")
-    assert rep.locked and not rep.can_act
+    assert rep.locked
+    assert not rep.can_act
     assert not attrs.evolve(rep, training_complete=True).locked
     assert attrs.evolve(rep, training_complete=True).can_act
     assert not attrs.evolve(rep, training_complete=True, active=False).can_act
     assert not attrs.evolve(rep, training_complete=True, custodian_only=True).can_act
     admin = bo.User(id="a", email="a@x.example", role="admin")
-    assert not admin.locked and admin.can_act
+    assert not admin.locked
+    assert admin.can_act
 
 
 def test_region_states_are_upper_cased() -> None:
@@ -114,7 +116,8 @@ def test_region_states_are_upper_cased() -> None:
 def test_case_defaults_and_validation() -> None:
     case = bo.Case("c1", "rep-1")
     assert case.status is bo.CaseStatus.OPEN
-    assert case.sub_rep is None and case.facility is None
+    assert case.sub_rep is None
+    assert case.facility is None
     with pytest.raises(bo.InvalidValueError, match="not a case status"):
         bo.Case("c1", "rep-1", status="lost")
     with pytest.raises(bo.InvalidValueError, match="sub_rep 'rep-1' is also its representative"):
@@ -125,7 +128,8 @@ def test_case_defaults_and_validation() -> None:
 
 def test_inventory_item_expiry_must_be_a_date() -> None:
     item = bo.InventoryItem("i1", bo.ORG_CUSTODY, expires=dt.date(2027, 1, 1))
-    assert item.active and item.expires == dt.date(2027, 1, 1)
+    assert item.active
+    assert item.expires == dt.date(2027, 1, 1)
     with pytest.raises(bo.InvalidValueError, match="expires"):
         bo.InventoryItem("i1", "u", expires="2027-01-01")  # type: ignore[arg-type]
     with pytest.raises(bo.InvalidValueError, match="expires"):

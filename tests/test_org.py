@@ -168,7 +168,9 @@ def test_update_user_changes_the_mutable_fields(org: bo.Org) -> None:
         {"f"},
         {"d1"},
     )
-    assert rep.training_complete and not rep.active and rep.custodian_only
+    assert rep.training_complete
+    assert not rep.active
+    assert rep.custodian_only
     assert "rep-x" in new.region_members("east")
     assert org.user("rep-x").name == ""
 
@@ -284,7 +286,8 @@ def test_group_rules(
 
 def test_shared_inventory(org: bo.Org) -> None:
     on = org.set_shared_inventory("dist-a", True)
-    assert on.shares_inventory("dist-a") and not org.shares_inventory("dist-a")
+    assert on.shares_inventory("dist-a")
+    assert not org.shares_inventory("dist-a")
     assert on.set_shared_inventory("dist-a", False) == org
     rejects(org, lambda o: o.set_shared_inventory("rep-x", True), bo.RoleError, "rep-x")
     rejects(org, lambda o: o.set_shared_inventory("dist-a", "yes"), bo.InvalidValueError)
@@ -354,7 +357,8 @@ def test_orgs_with_the_same_content_are_equal_whatever_the_order() -> None:
         .add_user("u2", email="2@x.example", role="admin")
         .add_user("u1", email="1@x.example", role="sales")
     )
-    assert a == b and hash(a) == hash(b)
+    assert a == b
+    assert hash(a) == hash(b)
     assert a != a.complete_training("u1")
     assert a != "not an org"
     assert len({a, b}) == 1

@@ -9,6 +9,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
@@ -31,6 +32,7 @@ __all__ = [
 FORMAT_VERSION = 1
 
 T = TypeVar("T")
+_USER_FIELDS = frozenset(a.name for a in attrs.fields(User))
 _TOP_KEYS = ("version", "settings", "regions", "users", "groups")
 _GROUP_KEYS = frozenset({"distributor", "reps", "shared_inventory"})
 
@@ -53,13 +55,17 @@ def _date(value: Any, _type: Any) -> _dt.date:
     raise InvalidValueError(msg, field="expires", value=value)
 
 
-def make_converter() -> cattrs.Converter:
+def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     """Return a new cattrs converter for beacon_org's records (never the global one).
 
     Unstructured records are JSON-ready: enums as their values, sets as sorted lists, dates as
     ISO strings. Structuring leaves type checks to the records' validators, so nothing is coerced.
     """
-    conv = cattrs.Converter(forbid_extra_keys=True, prefer_attrib_converters=True)
+    conv = cattrs.Converter(
+        forbid_extra_keys=True,
+        prefer_attrib_converters=True,
+        detailed_validation=detailed_validation,
+    )
     for tp in (str, bool, str | None):
         conv.register_structure_hook(tp, _passthrough)
     conv.register_structure_hook(_dt.date | None, lambda v, _: None if v is None else _date(v, _))
@@ -72,6 +78,9 @@ def make_converter() -> cattrs.Converter:
 
 
 _CONVERTER = make_converter()
+# Loading good data takes the fast path; only data that fails is structured again, by the detailed
+# converter, to say where it is wrong.
+_FAST_CONVERTER = make_converter(detailed_validation=False)
 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
@@ -90,6 +99,14 @@ def _structure(data: Any, cls: type[T], where: str) -> T:
     if not isinstance(data, Mapping):
         msg = f"{where}: must be an object of fields (got {type(data).__name__})"
         raise InvalidDataError(msg)
+    try:
+        if cls is User and type(data) is dict and data.keys() <= _USER_FIELDS:
+            # The hot path of loading a large org: for a plain dict of known fields, the record's
+            # own converters and checks are the whole of structuring, so skip cattrs' dispatch.
+            return User(**data)  # type: ignore[return-value]
+        return _FAST_CONVERTER.structure(data, cls)
+    except Exception:
+        pass
     try:
         return _CONVERTER.structure(data, cls)
     except cattrs.BaseValidationError as exc:
