@@ -321,7 +321,7 @@ class Org:
             return
         if not user.role.has_region:
             msg = (
-                f"user {user.id!r} is a {user.role.value}: only sales and distributor users "
+                f"user {user.id!r} has role {user.role.value!r}: only sales and distributor users "
                 f"have a region (got region {user.region!r})"
             )
             raise RoleError(msg)
@@ -333,7 +333,7 @@ class Org:
     def _check_custodian_only(user: User) -> None:
         if user.custodian_only and not user.role.can_hold_inventory:
             msg = (
-                f"user {user.id!r} is a {user.role.value}, which cannot hold inventory, "
+                f"user {user.id!r} has role {user.role.value!r}, which cannot hold inventory, "
                 "so it cannot be custodian-only"
             )
             raise RoleError(msg)
@@ -515,7 +515,7 @@ class Org:
             raise UnknownUserError(msg, id=manager_id)
         if manager.role is not Role.REGIONAL_MANAGER:
             msg = (
-                f"region {region_id!r}: manager {manager_id!r} is a {manager.role.value}, "
+                f"region {region_id!r}: manager {manager_id!r} has role {manager.role.value!r}, "
                 "not a regional_manager"
             )
             raise RoleError(msg)
@@ -563,12 +563,12 @@ class Org:
         rep = self.user(rep_id)
         distributor = self.user(distributor_id)
         if rep.role is not Role.SALES:
-            msg = f"cannot assign {rep_id!r} to {distributor_id!r}: {rep_id!r} is a {rep.role.value}, not a sales rep"
+            msg = f"cannot assign {rep_id!r} to {distributor_id!r}: {rep_id!r} has role {rep.role.value!r}, not a sales rep"
             raise AssignmentError(msg)
         if distributor.role is not Role.DISTRIBUTOR:
             msg = (
-                f"cannot assign {rep_id!r} to {distributor_id!r}: {distributor_id!r} is a "
-                f"{distributor.role.value}, not a distributor"
+                f"cannot assign {rep_id!r} to {distributor_id!r}: {distributor_id!r} has role "
+                f"{distributor.role.value!r}, not a distributor"
             )
             raise AssignmentError(msg)
         current = self._distributor_of.get(rep_id)
@@ -612,7 +612,7 @@ class Org:
         user = self.user(distributor_id)
         _flag("enabled", enabled)
         if user.role is not Role.DISTRIBUTOR:
-            msg = f"{distributor_id!r} is a {user.role.value}: only a distributor shares inventory"
+            msg = f"{distributor_id!r} has role {user.role.value!r}: only a distributor shares inventory"
             raise RoleError(msg)
         if enabled == (distributor_id in self._sharing):
             return self

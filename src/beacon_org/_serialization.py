@@ -208,7 +208,7 @@ def from_dict(data: Any) -> Org:
             _raise(f"{where}.email: {user.email!r} is already used by user {emails[user.email]!r}")
         if user.custodian_only and not user.role.can_hold_inventory:
             _raise(
-                f"{where}.custodian_only: user {user.id!r} is a {user.role.value}, "
+                f"{where}.custodian_only: user {user.id!r} has role {user.role.value!r}, "
                 "which cannot hold inventory"
             )
         users[user.id] = user
@@ -230,7 +230,7 @@ def from_dict(data: Any) -> Org:
                 _raise(f"{where}.manager: unknown user {region.manager!r}")
             elif manager.role is not Role.REGIONAL_MANAGER:
                 _raise(
-                    f"{where}.manager: {region.manager!r} is a {manager.role.value}, "
+                    f"{where}.manager: {region.manager!r} has role {manager.role.value!r}, "
                     "not a regional_manager"
                 )
         regions[region.id] = region
@@ -241,7 +241,7 @@ def from_dict(data: Any) -> Org:
         where = f"users[{i}].region"
         if not user.role.has_region:
             _raise(
-                f"{where}: user {user.id!r} is a {user.role.value}; only sales and "
+                f"{where}: user {user.id!r} has role {user.role.value!r}; only sales and "
                 "distributor users have a region"
             )
         if user.region not in regions:
@@ -279,7 +279,7 @@ def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, 
             first = f"rep {reps[0]!r} is" if isinstance(reps, list) and reps else "reps are"
             _raise(
                 f"{where}.distributor: {first} assigned to {distributor!r}, which is not a "
-                f"distributor (it is a {user.role.value})"
+                f"distributor (it has role {user.role.value!r})"
             )
         if distributor in seen:
             _raise(f"{where}.distributor: {distributor!r} has more than one group entry")
@@ -300,7 +300,7 @@ def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, 
             if rep_user is None:
                 _raise(f"{rwhere}: unknown user {rep!r}")
             elif rep_user.role is not Role.SALES:
-                _raise(f"{rwhere}: {rep!r} is a {rep_user.role.value}, not a sales rep")
+                _raise(f"{rwhere}: {rep!r} has role {rep_user.role.value!r}, not a sales rep")
             current = distributor_of.get(rep)
             if current is not None and current != distributor:
                 _raise(
