@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .._errors import InvalidValueError
-from .._model import Case, User
+from .._errors import DuplicateIdError, InvalidValueError
+from .._model import Case, InventoryItem, User
 from .._org import Org
 from .._pmap import PMap
 from ._custody import Custody, item_record
@@ -295,6 +295,40 @@ class _CaseIndex:
             yield from self.by_facility.get(facility, ())
 
 
+class _ItemIndex:
+    def __init__(self, items: Iterable[Any]) -> None:
+        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+            msg = f"'items' must be an iterable of inventory items (got {items!r})"
+            raise InvalidValueError(msg, field="items", value=items)
+        self.items: dict[str, InventoryItem] = {}
+        self.by_custodian: dict[str, list[str]] = {}
+        for position, item in enumerate(items):
+            record = item_record(item, position)
+            if record.id in self.items:
+                msg = f"item id {record.id!r} appears twice (item #{position})"
+                raise DuplicateIdError(msg)
+            self.items[record.id] = record
+            self.by_custodian.setdefault(record.custodian, []).append(record.id)
+
+    def reachable(self, org: Org, subjects: Iterable[str]) -> set[str]:
+        """A superset of the items any of ``subjects`` may use or view in ``org``."""
+        custodians: set[str] = set()
+        for uid in subjects:
+            user = org._users.get(uid)
+            if user is None:
+                continue
+            if user.role.is_org_wide:
+                return set(self.items)
+            custodians.add(uid)
+            custodians.update(org._reps.get(uid, _EMPTY))
+            distributor = org._distributor_of.get(uid)
+            if distributor is not None:
+                custodians.add(distributor)
+            for region in org._managed.get(uid, _EMPTY):
+                custodians.update(org._members.get(region, _EMPTY))
+        return {i for c in custodians for i in self.by_custodian.get(c, ())}
+
+
 class _Collector:
     def __init__(self, changes: _Changes) -> None:
         self.changes = changes
@@ -368,10 +402,7 @@ def diff_access(
             msg = f"diff_access() needs an Org as {name!r} (got {type(org).__name__})"
             raise InvalidValueError(msg, field=name, value=org)
     index = _CaseIndex(cases)
-    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        msg = f"'items' must be an iterable of inventory items (got {items!r})"
-        raise InvalidValueError(msg, field="items", value=items)
-    item_records = [item_record(item, i) for i, item in enumerate(items)]
+    held = _ItemIndex(items)
     changes = _Changes(before, after)
     if not changes.said:
         return AccessDiff()
@@ -395,10 +426,13 @@ def diff_access(
             edit_now = view_now and vis_after.can_edit_case(uid, case).allowed
             out.add(uid, "edit_case", case.id, edit_was, edit_now, people)
 
-    if item_records:
-        custody_before = Custody(before, item_records)
-        custody_after = Custody(after, item_records)
-        holder = {record.id: record.custodian for record in item_records}
+    if held.items:
+        # The rules are asked only about the items the subjects can reach: building Custody over
+        # every item would cost a pass over all of them, twice, for a change that touches a few.
+        reach = held.reachable(before, subjects) | held.reachable(after, subjects)
+        records = [held.items[i] for i in sorted(reach)]
+        custody_before = Custody(before, records)
+        custody_after = Custody(after, records)
         for uid in sorted(subjects):
             for permission, was_set, now_set in (
                 (
@@ -413,7 +447,7 @@ def diff_access(
                 ),
             ):
                 for item_id in was_set ^ now_set:
-                    custodian = holder[item_id]
+                    custodian = held.items[item_id].custodian
                     through = (
                         custodian,
                         before._distributor_of.get(custodian),
