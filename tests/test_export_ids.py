@@ -102,3 +102,19 @@ def test_relationship_changes_are_the_exact_difference(before: bo.Org, after: bo
     assert set(changes.deletes) == old - new
     assert bool(changes) == (old != new)
     assert (old - set(changes.deletes)) | set(changes.writes) == new
+
+
+def test_export_all_is_the_public_names() -> None:
+    import types
+
+    import beacon_org.export as export
+
+    public = {
+        name
+        for name, value in vars(export).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert set(export.__all__) == public
+    assert list(export.__all__) == sorted(
+        export.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n)
+    )
