@@ -189,33 +189,37 @@ class Custody:
         self._members = org._members
 
         records: dict[str, InventoryItem] = {}
-        held: dict[str, list[str]] = {}
-        active: dict[str, list[str]] = {}
-        undated: dict[str, list[str]] = {}
-        dated: dict[str, list[tuple[_dt.date, str]]] = {}
+        by_custodian: dict[str, list[InventoryItem]] = {}
         for position, item in enumerate(items):
-            record = item_record(item, position)
-            item_id, custodian = record.id, record.custodian
+            record = item if type(item) is InventoryItem else item_record(item, position)
+            item_id = record.id
             if item_id in records:
                 msg = f"item id {item_id!r} appears twice (item #{position})"
                 raise DuplicateIdError(msg)
             records[item_id] = record
-            held.setdefault(custodian, []).append(item_id)
-            if record.active:
-                active.setdefault(custodian, []).append(item_id)
-                if record.expires is None:
-                    undated.setdefault(custodian, []).append(item_id)
-                else:
-                    dated.setdefault(custodian, []).append((record.expires, item_id))
+            held = by_custodian.get(record.custodian)
+            if held is None:
+                by_custodian[record.custodian] = [record]
+            else:
+                held.append(record)
         self._items = records
         self._all = frozenset(records)
-        self._held = {c: frozenset(ids) for c, ids in held.items()}
-        self._active = {c: frozenset(ids) for c, ids in active.items()}
-        self._undated = {c: frozenset(ids) for c, ids in undated.items()}
+        # Per custodian: every item, the active ones, and the active ones without / with an expiry
+        # (sorted by date, so a date cuts them with one bisection).
+        self._held: dict[str, frozenset[str]] = {}
+        self._active: dict[str, frozenset[str]] = {}
+        self._undated: dict[str, frozenset[str]] = {}
         self._dated: dict[str, tuple[list[_dt.date], tuple[str, ...]]] = {}
-        for custodian, pairs in dated.items():
-            pairs.sort()
-            self._dated[custodian] = ([d for d, _ in pairs], tuple(i for _, i in pairs))
+        for custodian, group in by_custodian.items():
+            self._held[custodian] = frozenset([r.id for r in group])
+            active = [r for r in group if r.active]
+            if not active:
+                continue
+            self._active[custodian] = frozenset([r.id for r in active])
+            self._undated[custodian] = frozenset([r.id for r in active if r.expires is None])
+            dated = sorted([(r.expires, r.id) for r in active if r.expires is not None])
+            if dated:
+                self._dated[custodian] = ([d for d, _ in dated], tuple([i for _, i in dated]))
         # item id -> custodian, for active items only: can_use's one look-up for the item.
         self._usable_custodian = {i: r.custodian for i, r in records.items() if r.active}
         # user id -> its denial, or its custody sources; filled on first use (the org never changes).
