@@ -540,3 +540,21 @@ def test_advice_errors_agree_with_can_transfer_for_back_office(
                 f for f in custody.transfer_advice(item, to) if f.severity is bo.Severity.ERROR
             ]
             assert bool(custody.can_transfer("admin-1", item, to)) == (not errors), (item, to)
+
+
+def test_an_unhashable_user_id_with_a_date_is_just_unknown(custody: bo.Custody) -> None:
+    assert custody.usable_inventory({"id": 1}, on=D(2026, 1, 1)) == frozenset()  # type: ignore[arg-type]
+
+
+def test_the_memo_of_answers_is_bounded_and_never_changes_an_answer(
+    custody: bo.Custody, org: bo.Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from beacon_org.rules import _custody
+
+    monkeypatch.setattr(_custody, "_MEMO_LIMIT", 3)
+    fresh = bo.Custody(org, sample_items())
+    for _ in range(2):
+        for user_id in org.users:
+            for item_id in fresh.items:
+                assert fresh.can_use(user_id, item_id) == custody.can_use(user_id, item_id)
+                assert fresh._remembered <= 3
