@@ -43,7 +43,13 @@ def build_by_changes(data: dict[str, Any]) -> bo.Org:
     org = bo.Org()
     for row in data["users"]:
         if row["role"] == "regional_manager":
-            org = org.add_user(row["id"], email=row["email"], role=row["role"], name=row["name"])
+            org = org.add_user(
+                row["id"],
+                email=row["email"],
+                role=row["role"],
+                name=row["name"],
+                training_complete=row["training_complete"],
+            )
             org = org.update_user(row["id"], directory_records=row["directory_records"])
     for region in data["regions"]:
         org = org.add_region(region["id"], name=region["name"], manager=region["manager"])
