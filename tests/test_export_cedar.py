@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import cedarpy
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,9 +14,17 @@ import beacon_org as bo
 from beacon_org.export import CedarExport, expected_answers, to_cedar
 from beacon_org.testing import sample_cases, sample_items, sample_org
 from beacon_org.testing.strategies import cases, items, orgs
-from engines import count
+from engines import COMPARED, count
 
 GHOST = "ghost user@nowhere"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report() -> Iterator[None]:
+    yield
+    print(f"\nCedar decisions compared: {COMPARED.get('cedar', 0)}")
+
+
 _ACTION = {("case", "view"): "view_case", ("case", "edit"): "edit_case"}
 _ACTION |= {("item", "use"): "use_item", ("item", "view"): "view_item"}
 

@@ -6,8 +6,10 @@ hundred checks and list_objects assertions in all.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,9 +17,15 @@ import beacon_org as bo
 from beacon_org.export import expected_answers, to_openfga
 from beacon_org.testing import sample_cases, sample_items, sample_org
 from beacon_org.testing.strategies import cases, items, orgs
-from engines import count, fga_model_test
+from engines import COMPARED, count, fga_model_test
 
 GHOST = "ghost user@nowhere"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report() -> Iterator[None]:
+    yield
+    print(f"\nOpenFGA decisions compared: {COMPARED.get('openfga', 0)}")
 
 
 def write_test_file(
