@@ -557,4 +557,4 @@ def test_the_memo_of_answers_is_bounded_and_never_changes_an_answer(
         for user_id in org.users:
             for item_id in fresh.items:
                 assert fresh.can_use(user_id, item_id) == custody.can_use(user_id, item_id)
-                assert fresh._remembered <= 3
+                assert len(fresh._decided) <= 3

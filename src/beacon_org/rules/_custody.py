@@ -165,7 +165,6 @@ class Custody:
         "_managed",
         "_members",
         "_org",
-        "_remembered",
         "_sharing",
         "_undated",
         "_usable",
@@ -225,8 +224,8 @@ class Custody:
         # user id -> its denial, or its custody sources; filled on first use (the org never changes).
         self._access: dict[str, Decision | _Sources] = {}
         # Answers already given with on=None: user -> item -> Decision, and user -> usable ids.
-        self._decided: dict[str, dict[str, Decision]] = {}
-        self._remembered = 0
+        # (user id, item id) -> the on=None answer already given.
+        self._decided: dict[tuple[str, str], Decision] = {}
         self._usable: dict[str, frozenset[str]] = {}
 
     # --- basic queries ---------------------------------------------------------------------------
@@ -375,13 +374,11 @@ class Custody:
         """
         if on is not None:
             return self._decide_use(user_id, item_id, _check_on(on))
-        # The hot path: a decision already given is two dict look-ups away.
+        # The hot path: a decision already given is one dict look-up away.
         try:
-            decided = self._decided.get(user_id)
-            if decided is not None:
-                decision = decided.get(item_id)
-                if decision is not None:
-                    return decision
+            return self._decided[user_id, item_id]
+        except KeyError:
+            pass
         except TypeError:
             return self._use_bad_ids(user_id, item_id)
         decision = self._decide_use(user_id, item_id, None)
@@ -419,14 +416,9 @@ class Custody:
             or user_id not in self._access
         ):
             return
-        if self._remembered >= _MEMO_LIMIT:
+        if len(self._decided) >= _MEMO_LIMIT:
             self._decided.clear()
-            self._remembered = 0
-        decided = self._decided.get(user_id)
-        if decided is None:
-            decided = self._decided[user_id] = {}
-        decided[item_id] = decision
-        self._remembered += 1
+        self._decided[user_id, item_id] = decision
 
     def _use_bad_ids(self, user_id: object, item_id: object) -> Decision:
         # An unhashable id names nothing: the same answer as any unknown id, never a TypeError.

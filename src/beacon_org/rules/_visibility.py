@@ -428,7 +428,15 @@ class Visibility:
     Decision(allowed=False, reason='not-in-group', path=(), suggestion='move rep-a1 from dist-a to dist-b')
     """
 
-    __slots__ = ("_facility_managers", "_memo", "_org_wide", "_scopes", "org")
+    __slots__ = (
+        "_edit_answers",
+        "_facility_managers",
+        "_memo",
+        "_org_wide",
+        "_scopes",
+        "_view_answers",
+        "org",
+    )
 
     org: Org
 
@@ -442,6 +450,9 @@ class Visibility:
         self.org = org
         self._scopes: dict[str, _Scope] = {}
         self._memo = _Memo(memo_size, self._scopes)
+        # (user id, case id) -> (the Case asked about, the answer): the one-look-up fast path.
+        self._view_answers: dict[tuple[str, str], tuple[Case, Decision]] = {}
+        self._edit_answers: dict[tuple[str, str], tuple[Case, Decision]] = {}
         self._org_wide: frozenset[str] | None = None
         self._facility_managers: dict[str, frozenset[str]] = {}
 
@@ -501,8 +512,37 @@ class Visibility:
         >>> vis.can_view_case("rep-new", bo.Case("c2", "rep-new"))
         Decision(allowed=False, reason='locked', path=(), suggestion='complete training for rep-new')
         """
+        # Asked again about the same Case object: one look-up. Only frozen Case objects are
+        # remembered (a service's own row could change under the same identity).
+        try:
+            hit = self._view_answers[user_id, case.id]
+            if hit[0] is case:
+                return hit[1]
+        except (KeyError, TypeError, AttributeError):
+            pass
+        return self._view(user_id, case)
+
+    def _view(self, user_id: str, case: CaseLike) -> Decision:
         if type(case) is not Case:
-            case = _as_case(case)
+            return self._view_of(user_id, _as_case(case))
+        decision = self._view_of(user_id, case)
+        if type(user_id) is str and user_id in self.org._users:
+            self._remember(self._view_answers, (user_id, case.id), case, decision)
+        return decision
+
+    def _remember(
+        self,
+        answers: dict[tuple[str, str], tuple[Case, Decision]],
+        key: tuple[str, str],
+        case: Case,
+        decision: Decision,
+    ) -> None:
+        if self._memo.limit:
+            if len(answers) >= self._memo.limit:
+                answers.clear()
+            answers[key] = (case, decision)
+
+    def _view_of(self, user_id: str, case: Case) -> Decision:
         try:
             scope = self._scopes[user_id]
         except (KeyError, TypeError):
@@ -535,8 +575,20 @@ class Visibility:
         >>> vis.can_edit_case("ops-1", bo.Case("c2", "rep-a1", status="paid")).path
         ('ops-1', 'c2')
         """
+        try:
+            hit = self._edit_answers[user_id, case.id]
+            if hit[0] is case:
+                return hit[1]
+        except (KeyError, TypeError, AttributeError):
+            pass
         if type(case) is not Case:
-            case = _as_case(case)
+            return self._edit_of(user_id, _as_case(case))
+        decision = self._edit_of(user_id, case)
+        if type(user_id) is str and user_id in self.org._users:
+            self._remember(self._edit_answers, (user_id, case.id), case, decision)
+        return decision
+
+    def _edit_of(self, user_id: str, case: Case) -> Decision:
         scope = self._scope_of(user_id)
         relation, view = scope.relation(case)
         closed = case.status in _CLOSED
