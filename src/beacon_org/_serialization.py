@@ -198,19 +198,23 @@ def from_dict(data: Any) -> Org:
     emails: dict[str, str] = {}
     user_rows = _list(data, "users")
     for i, row in enumerate(user_rows):
-        where = f"users[{i}]"
-        user = _structure(row, User, where)
-        if user.id == ORG_CUSTODY:
-            _raise(f"{where}.id: {user.id!r} is reserved for the organisation's own custody")
-        if user.id in users:
-            _raise(f"{where}.id: duplicate user id {user.id!r}")
-        if user.email in emails:
-            _raise(f"{where}.email: {user.email!r} is already used by user {emails[user.email]!r}")
-        if user.custodian_only and not user.role.can_hold_inventory:
-            _raise(
-                f"{where}.custodian_only: user {user.id!r} has role {user.role.value!r}, "
-                "which cannot hold inventory"
-            )
+        # The loop of a large load: good rows go straight to the record (as in _structure) and
+        # a row's path is only written out when something about it is wrong.
+        user = None
+        if type(row) is dict and row.keys() <= _USER_FIELDS:
+            try:
+                user = User(**row)
+            except Exception:  # any failure is explained by _structure below
+                user = None
+        if user is None:
+            user = _structure(row, User, f"users[{i}]")
+        if (
+            user.id in users
+            or user.id == ORG_CUSTODY
+            or user.email in emails
+            or (user.custodian_only and not user.role.can_hold_inventory)
+        ):
+            _user_conflict(f"users[{i}]", user, emails)
         users[user.id] = user
         emails[user.email] = user.id
 
@@ -255,6 +259,19 @@ def from_dict(data: Any) -> Org:
         sharing=sharing,
         settings=settings,
     )
+
+
+def _user_conflict(where: str, user: User, emails: dict[str, str]) -> None:
+    if user.id == ORG_CUSTODY:
+        _raise(f"{where}.id: {user.id!r} is reserved for the organisation's own custody")
+    if user.email in emails and emails[user.email] != user.id:
+        _raise(f"{where}.email: {user.email!r} is already used by user {emails[user.email]!r}")
+    if user.custodian_only and not user.role.can_hold_inventory:
+        _raise(
+            f"{where}.custodian_only: user {user.id!r} has role {user.role.value!r}, "
+            "which cannot hold inventory"
+        )
+    _raise(f"{where}.id: duplicate user id {user.id!r}")
 
 
 def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, str], list[str]]:
