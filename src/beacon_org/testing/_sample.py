@@ -17,11 +17,13 @@ Acme Ortho sells implants through two distributor groups in three regions:
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Mapping
 
-from .._model import ORG_CUSTODY, Case, CaseStatus, InventoryItem
+from .._errors import InvalidValueError, RoleError, UnknownUserError
+from .._model import ORG_CUSTODY, Case, CaseStatus, InventoryItem, Role, to_role
 from .._org import Org
 
-__all__ = ["sample_cases", "sample_items", "sample_org"]
+__all__ = ["build_org", "sample_cases", "sample_items", "sample_org"]
 
 _TRAINED_RECORDS = ("mercy-general", "st-lukes", "dr-okafor", "stryde-implants")
 
@@ -118,3 +120,157 @@ def sample_items() -> tuple[InventoryItem, ...]:
         InventoryItem("returned-1", "wh-quarantine"),
         InventoryItem("loaner-mercy", "fm-mercy"),
     )
+
+
+def _ids(name: str, value: object) -> list[str]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        msg = f"build_org(): {name!r} must be a collection of ids (got {value!r})"
+        raise InvalidValueError(msg, field=name, value=value)
+    out = list(value)
+    for v in out:
+        if not isinstance(v, str):
+            msg = f"build_org(): {name!r} must hold string ids (got {v!r})"
+            raise InvalidValueError(msg, field=name, value=value)
+    return out
+
+
+def _mapping(name: str, value: object) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        msg = f"build_org(): {name!r} must be a mapping (got {value!r})"
+        raise InvalidValueError(msg, field=name, value=value)
+    return value
+
+
+def build_org(
+    *,
+    groups: Mapping[str, Iterable[str]] | None = None,
+    shared: Iterable[str] = (),
+    regions: Mapping[str, Iterable[str]] | None = None,
+    managers: Mapping[str, str] | None = None,
+    users: Mapping[str, Role | str] | None = None,
+    facilities: Mapping[str, Iterable[str]] | None = None,
+    locked: Iterable[str] = (),
+    inactive: Iterable[str] = (),
+    custodian_only: Iterable[str] = (),
+    field_users_can_reopen_cases: bool = False,
+) -> Org:
+    """Build a small org from a few mappings, for a test that needs just that shape.
+
+    Users are made from the ids they appear under, with the email ``<id>@example.test`` and
+    Training Complete checked (except those in ``locked``): the keys of ``groups`` are
+    distributors and its values their sales reps, the values of ``managers`` are regional
+    managers, the keys of ``facilities`` facility managers, and ``users`` gives any other user a
+    role (back office, a rep in no group, a custodian-only warehouse). A region member that
+    appears nowhere else is a sales rep in no group. Everything goes through the public change
+    methods, so a shape that breaks a rule raises the change's own error.
+
+    Parameters
+    ----------
+    groups : mapping of str to iterable of str, optional
+        Distributor id -> the ids of its sales reps.
+    shared : iterable of str
+        The distributors that share their inventory.
+    regions : mapping of str to iterable of str, optional
+        Region id -> the ids of its sales and distributor members.
+    managers : mapping of str to str, optional
+        Region id -> its regional manager's id (the region is created if it has no members).
+    users : mapping of str to Role or str, optional
+        Other users and their roles.
+    facilities : mapping of str to iterable of str, optional
+        Facility manager id -> its facilities.
+    locked, inactive, custodian_only : iterable of str
+        Users left without Training Complete, deactivated, or made custodian-only.
+    field_users_can_reopen_cases : bool
+        The organisation setting of that name.
+
+    Raises
+    ------
+    RoleError
+        If one id is given two roles.
+    OrgError
+        Whatever the change methods raise for a shape that breaks a rule.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import build_org
+    >>> org = build_org(
+    ...     groups={"dist-1": ["rep-1", "rep-2"]},
+    ...     shared=["dist-1"],
+    ...     regions={"west": ["dist-1", "rep-1"]},
+    ...     managers={"west": "rm-1"},
+    ...     users={"adm": "admin"},
+    ...     locked=["rep-2"],
+    ... )
+    >>> sorted(org.reps_of("dist-1")), org.shares_inventory("dist-1"), org.managed_regions("rm-1")
+    (['rep-1', 'rep-2'], True, frozenset({'west'}))
+    >>> org.user("rep-2").locked, org.user("rep-1").email
+    (True, 'rep-1@example.test')
+    """
+    group_map = {
+        d: _ids(f"groups[{d!r}]", reps) for d, reps in _mapping("groups", groups or {}).items()
+    }
+    region_map = {
+        r: _ids(f"regions[{r!r}]", m) for r, m in _mapping("regions", regions or {}).items()
+    }
+    manager_map = _mapping("managers", managers or {})
+    facility_map = {
+        f: _ids(f"facilities[{f!r}]", ids)
+        for f, ids in _mapping("facilities", facilities or {}).items()
+    }
+    roles: dict[str, Role] = {}
+
+    def declare(user_id: object, role: Role) -> None:
+        if not isinstance(user_id, str):
+            msg = f"build_org(): user ids must be strings (got {user_id!r})"
+            raise InvalidValueError(msg, field="id", value=user_id)
+        if roles.setdefault(user_id, role) is not role:
+            msg = f"build_org(): {user_id!r} is given two roles, {roles[user_id].value} and {role.value}"
+            raise RoleError(msg)
+
+    for user_id, role in _mapping("users", users or {}).items():
+        declare(user_id, to_role(role))
+    for distributor, reps in group_map.items():
+        declare(distributor, Role.DISTRIBUTOR)
+        for rep in reps:
+            declare(rep, Role.SALES)
+    for manager in manager_map.values():
+        declare(manager, Role.REGIONAL_MANAGER)
+    for facility_manager in facility_map:
+        declare(facility_manager, Role.FACILITY_MANAGER)
+    for members in region_map.values():
+        for member in members:
+            roles.setdefault(member, Role.SALES)
+    locked_ids = set(_ids("locked", locked))
+    custodians = set(_ids("custodian_only", custodian_only))
+    for name, named in (("locked", locked_ids), ("custodian_only", custodians)):
+        for user_id in sorted(named - roles.keys()):
+            msg = (
+                f"build_org(): {name} names {user_id!r}, which is no user; give it a role in users"
+            )
+            raise UnknownUserError(msg, id=user_id)
+
+    org = Org()
+    for user_id, role in roles.items():
+        org = org.add_user(
+            user_id,
+            email=f"{user_id}@example.test",
+            role=role,
+            facilities=facility_map.get(user_id, ()),
+            custodian_only=user_id in custodians,
+            training_complete=user_id not in locked_ids,
+        )
+    for region_id in dict.fromkeys([*region_map, *manager_map]):
+        manager = manager_map.get(region_id)
+        org = org.add_region(region_id, manager=manager if isinstance(manager, str) else None)
+        for member in region_map.get(region_id, ()):
+            org = org.set_region(member, region_id)
+    for distributor, reps in group_map.items():
+        for rep in reps:
+            org = org.assign_rep(rep, distributor)
+    for distributor in _ids("shared", shared):
+        org = org.set_shared_inventory(distributor, True)
+    for user_id in _ids("inactive", inactive):
+        org = org.deactivate(user_id)
+    if field_users_can_reopen_cases:
+        org = org.configure(field_users_can_reopen_cases=field_users_can_reopen_cases)
+    return org
