@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from orgdata import org_data
 
 import beacon_org as bo
-from beacon_org.rules._diff import _CaseIndex, _ItemIndex
+from beacon_org.rules._case_index import CaseIndex
+from beacon_org.rules._diff import _ItemIndex
 
 REPEATS = 3
 
@@ -62,7 +63,7 @@ def main() -> None:
             "turn one group's sharing off": org.set_shared_inventory(sharing, False),
             "rename a user (no rule field)": org.update_user(rep, name="Renamed"),
         }
-        reading = best(lambda cases=cases, items=items: (_CaseIndex(cases), _ItemIndex(items)))
+        reading = best(lambda cases=cases, items=items: (CaseIndex(cases), _ItemIndex(items)))
         print(f"\n{len(org.users):,} users, {len(cases):,} cases, {len(items):,} items")
         print(f"  reading cases and items (paid by every call): {reading * 1e3:8.1f} ms")
         everything = len(org.users) * (2 * len(cases) + 2 * len(items))

@@ -32,6 +32,7 @@ from ._serialization import (
 from .rules import (
     AccessChange,
     AccessDiff,
+    CaseIndex,
     Custody,
     Decision,
     Finding,
@@ -56,6 +57,7 @@ __all__ = [
     "AccessDiff",
     "AssignmentError",
     "Case",
+    "CaseIndex",
     "CaseStatus",
     "Custody",
     "Decision",

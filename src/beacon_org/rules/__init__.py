@@ -1,5 +1,6 @@
 """Rules: the questions services ask of an org, answered as ``Decision``s and ``Finding``s."""
 
+from ._case_index import CaseIndex
 from ._custody import Custody
 from ._diff import PERMISSIONS, AccessChange, AccessDiff, AccessLine, diff_access
 from ._records import Decision, Finding, Severity
@@ -22,6 +23,7 @@ __all__ = [
     "AccessChange",
     "AccessDiff",
     "AccessLine",
+    "CaseIndex",
     "CaseLike",
     "Custody",
     "Decision",

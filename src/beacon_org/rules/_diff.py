@@ -14,11 +14,12 @@ from typing import Any, TypeVar
 import attrs
 
 from .._errors import DuplicateIdError, InvalidValueError
-from .._model import Case, InventoryItem, User
+from .._model import InventoryItem, User
 from .._org import Org
 from .._pmap import PMap
+from ._case_index import CaseIndex
 from ._custody import Custody, item_record
-from ._visibility import Visibility, _as_case
+from ._visibility import Visibility
 
 __all__ = ["PERMISSIONS", "AccessChange", "AccessDiff", "AccessLine", "diff_access"]
 
@@ -258,43 +259,6 @@ def _neighbours(org: Org, uid: str) -> Iterator[str]:
 # --- the cases a user's access can reach ----------------------------------------------------------
 
 
-class _CaseIndex:
-    def __init__(self, cases: Iterable[Any]) -> None:
-        if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
-            msg = f"'cases' must be an iterable of cases (got {cases!r})"
-            raise InvalidValueError(msg, field="cases", value=cases)
-        self.cases: dict[str, Case] = {}
-        self.by_person: dict[str, list[Case]] = {}
-        self.by_facility: dict[str, list[Case]] = {}
-        for case in cases:
-            record = case if type(case) is Case else _as_case(case)
-            if record.id in self.cases:
-                msg = f"case id {record.id!r} appears twice"
-                raise InvalidValueError(msg, field="cases", value=record.id)
-            self.cases[record.id] = record
-            for person in (record.representative, record.sub_rep):
-                if person is not None:
-                    self.by_person.setdefault(person, []).append(record)
-            if record.facility is not None:
-                self.by_facility.setdefault(record.facility, []).append(record)
-
-    def reachable(self, org: Org, uid: str) -> Iterator[Case]:
-        """A superset of the cases ``uid`` may view in ``org``, whatever its role."""
-        user = org._users.get(uid)
-        if user is None:
-            return
-        if user.role.is_org_wide:
-            yield from self.cases.values()
-            return
-        people = {uid, *org._reps.get(uid, _EMPTY)}
-        for region in org._managed.get(uid, _EMPTY):
-            people |= org._members.get(region, _EMPTY)
-        for person in people:
-            yield from self.by_person.get(person, ())
-        for facility in user.facilities:
-            yield from self.by_facility.get(facility, ())
-
-
 class _ItemIndex:
     def __init__(self, items: Iterable[Any]) -> None:
         if isinstance(items, str | bytes) or not isinstance(items, Iterable):
@@ -401,7 +365,7 @@ def diff_access(
         if not isinstance(org, Org):
             msg = f"diff_access() needs an Org as {name!r} (got {type(org).__name__})"
             raise InvalidValueError(msg, field=name, value=org)
-    index = _CaseIndex(cases)
+    index = cases if isinstance(cases, CaseIndex) else CaseIndex(cases)
     held = _ItemIndex(items)
     changes = _Changes(before, after)
     if not changes.said:

@@ -1,0 +1,146 @@
+"""Cases indexed by the people and facility they concern, so questions over many cases cost in
+proportion to their answer rather than to the number of cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .._errors import DuplicateIdError, InvalidValueError
+from .._model import Case
+from .._org import Org
+
+__all__ = ["CaseIndex"]
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _as_case(obj: object) -> Case:
+    # Foreign rows are checked by building a Case from them: the same validators, the same errors.
+    try:
+        return Case(
+            obj.id,  # type: ignore[attr-defined]
+            obj.representative,  # type: ignore[attr-defined]
+            sub_rep=obj.sub_rep,  # type: ignore[attr-defined]
+            facility=obj.facility,  # type: ignore[attr-defined]
+            status=obj.status,  # type: ignore[attr-defined]
+        )
+    except AttributeError as exc:
+        msg = (
+            f"{obj!r} is not a case: it has no attribute {exc.name!r} (a case needs id, "
+            "representative, sub_rep, facility and status)"
+        )
+        raise InvalidValueError(msg, field=exc.name or "", value=obj) from None
+    except InvalidValueError as exc:
+        msg = f"case {getattr(obj, 'id', obj)!r}: {exc}"
+        raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
+
+
+class CaseIndex:
+    """A fixed collection of cases, indexed by representative, sub-rep and facility.
+
+    Build it once for a large set of cases and pass it where a question takes cases
+    (:meth:`Visibility.visible_cases`, :func:`diff_access`): the answer then costs in proportion to
+    the cases it returns (and to the people the asking user oversees), not to the whole set. The
+    cases are kept as given (``bo.Case`` or a service's own rows, checked as a ``Case`` would be).
+
+    Parameters
+    ----------
+    cases : iterable of Case or CaseLike
+        The cases; an id may appear once.
+
+    Raises
+    ------
+    DuplicateIdError
+        If two cases share an id.
+    InvalidValueError
+        If ``cases`` is not an iterable of cases, or a case is malformed.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_cases
+    >>> index = bo.CaseIndex(sample_cases())
+    >>> len(index), [c.id for c in index.concerning("rep-a2")]
+    (8, ['c-100'])
+    >>> [c.id for c in bo.Visibility(sample_org()).visible_cases("dist-a", index)]
+    ['c-100', 'c-101', 'c-102']
+    """
+
+    __slots__ = ("by_facility", "by_person", "cases", "position", "rows")
+
+    def __init__(self, cases: Iterable[Any]) -> None:
+        if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
+            msg = f"'cases' must be an iterable of cases (got {cases!r})"
+            raise InvalidValueError(msg, field="cases", value=cases)
+        #: case id -> the case as a Case record
+        self.cases: dict[str, Case] = {}
+        #: case id -> the object given (a Case or the service's own row)
+        self.rows: dict[str, Any] = {}
+        #: case id -> its place in the order given
+        self.position: dict[str, int] = {}
+        #: user id -> the cases where it is the representative or the sub-rep, in order
+        self.by_person: dict[str, list[Case]] = {}
+        #: facility id -> the cases at it, in order
+        self.by_facility: dict[str, list[Case]] = {}
+        for case in cases:
+            record = case if type(case) is Case else _as_case(case)
+            if record.id in self.cases:
+                msg = f"case id {record.id!r} appears twice"
+                raise DuplicateIdError(msg)
+            self.position[record.id] = len(self.cases)
+            self.cases[record.id] = record
+            self.rows[record.id] = case
+            self.by_person.setdefault(record.representative, []).append(record)
+            if record.sub_rep is not None:
+                self.by_person.setdefault(record.sub_rep, []).append(record)
+            if record.facility is not None:
+                self.by_facility.setdefault(record.facility, []).append(record)
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows.values())
+
+    def __contains__(self, case_id: object) -> bool:
+        try:
+            return case_id in self.cases
+        except TypeError:
+            return False
+
+    def __repr__(self) -> str:
+        return f"<CaseIndex of {len(self.cases)} cases>"
+
+    def concerning(self, user_id: str) -> tuple[Case, ...]:
+        """The cases where ``user_id`` is the representative or the sub-rep, in order."""
+        try:
+            return tuple(self.by_person.get(user_id, ()))
+        except TypeError:
+            return ()
+
+    def at_facility(self, facility_id: str) -> tuple[Case, ...]:
+        """The cases at ``facility_id``, in order."""
+        try:
+            return tuple(self.by_facility.get(facility_id, ()))
+        except TypeError:
+            return ()
+
+    def reachable(self, org: Org, user_id: str) -> Iterator[Case]:
+        """A superset of the cases ``user_id`` may view in ``org``, whatever its role.
+
+        Every case that concerns the user, its reps, the members of the regions it manages, or
+        that is at one of its facilities (all cases for an org-wide user); a case may come twice.
+        """
+        user = org._users.get(user_id)
+        if user is None:
+            return
+        if user.role.is_org_wide:
+            yield from self.cases.values()
+            return
+        people = {user_id, *org._reps.get(user_id, _EMPTY)}
+        for region in org._managed.get(user_id, _EMPTY):
+            people |= org._members.get(region, _EMPTY)
+        for person in people:
+            yield from self.by_person.get(person, ())
+        for facility in user.facilities:
+            yield from self.by_facility.get(facility, ())
