@@ -409,3 +409,14 @@ def test_answers_do_not_depend_on_how_much_is_remembered(memo_size: int) -> None
             for case in cases:
                 for ask in ("can_view_case", "can_edit_case", "can_reopen_case"):
                     assert getattr(vis, ask)(user, case) == getattr(VIS, ask)(user, case)
+
+
+def test_viewable_by_agrees_with_can_view_case() -> None:
+    org = sample_org().complete_training("rm-west").complete_training("rm-central")
+    vis = bo.Visibility(org)
+    users = [*sorted(org.users), "nobody"]
+    for case in sample_cases():
+        expected = [vis.can_view_case(u, case).allowed for u in users]
+        assert vis.viewable_by(users, case) == expected
+        assert vis.viewable_by(iter(users), case) == expected
+    assert vis.viewable_by([["not", "hashable"], "dist-a"], sample_cases()[0]) == [False, True]  # type: ignore[list-item]

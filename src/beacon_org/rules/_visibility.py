@@ -745,6 +745,26 @@ class Visibility:
             candidates |= self._facility_managers.get(case.facility, _EMPTY)
         return frozenset(c for c in candidates if self.can_view_case(c, case).allowed)
 
+    def viewable_by(self, user_ids: Iterable[str], case: CaseLike) -> list[bool]:
+        """Return, for each user in order, whether it may view ``case``.
+
+        The batch form of :meth:`can_view_case` for many users and one case: the case's viewers
+        are found once (see :meth:`case_viewers`), then each user costs one set look-up. An
+        unknown id (or one that is not a string) is False.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_cases
+        >>> bo.Visibility(sample_org()).viewable_by(["dist-a", "dist-b", "nobody"], sample_cases()[0])
+        [True, False, False]
+        """
+        viewers = self.case_viewers(case)
+        ids = user_ids if isinstance(user_ids, list | tuple) else list(user_ids)
+        try:
+            return [user_id in viewers for user_id in ids]
+        except TypeError:  # an unhashable id names nobody
+            return [isinstance(user_id, str) and user_id in viewers for user_id in ids]
+
     def _index(self) -> None:
         org_wide: set[str] = set()
         by_facility: dict[str, set[str]] = {}
