@@ -101,18 +101,20 @@ def test_turning_sharing_off_only_takes_away() -> None:
 
 
 def test_training_a_regional_manager_grants_its_regions() -> None:
-    # The sample's regional managers are still locked: completing training opens their regions.
-    before = sample_org()
-    after = before.complete_training("rm-east")
+    # A new manager over region east is locked: completing its training opens the region.
+    before = sample_org().add_user(
+        "rm-new", email="rm.new@acme-ortho.example", role="regional_manager"
+    ).set_region_manager("east", "rm-new")
+    after = before.complete_training("rm-new")
     diff = check_against_every_decision(before, after, list(CASES), list(ITEMS))
     assert not diff.lost
-    assert ("rm-east", "view_case", "c-200") in triples(diff.gained)
-    assert ("rm-east", "view_item", "plate-b-1") in triples(diff.gained)
-    assert {c.cause for c in diff.gained} == {"rm-east completed training"}
+    assert ("rm-new", "view_case", "c-200") in triples(diff.gained)
+    assert ("rm-new", "view_item", "plate-b-1") in triples(diff.gained)
+    assert {c.cause for c in diff.gained} == {"rm-new completed training"}
 
 
 def test_replacing_a_region_manager() -> None:
-    before = sample_org().complete_training("rm-east").complete_training("rm-west")
+    before = sample_org()
     after = before.set_region_manager("east", "rm-west")
     diff = check_against_every_decision(before, after, list(CASES), list(ITEMS))
     assert ("rm-west", "view_case", "c-200") in triples(diff.gained)

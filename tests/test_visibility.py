@@ -29,12 +29,8 @@ from beacon_org.testing import sample_cases, sample_org
 CASES = {c.id: c for c in sample_cases()}
 
 
-def _org(*, trained_managers: bool = True, reopen: bool = False) -> bo.Org:
-    org = sample_org()
-    if trained_managers:
-        for manager in ("rm-west", "rm-central", "rm-east"):
-            org = org.complete_training(manager)
-    return org.configure(field_users_can_reopen_cases=reopen)
+def _org(*, reopen: bool = False) -> bo.Org:
+    return sample_org().configure(field_users_can_reopen_cases=reopen)
 
 
 ORG = _org()
@@ -121,11 +117,17 @@ def test_view_decision_table(
 
 
 def test_locked_regional_manager_sees_nothing_until_trained() -> None:
-    vis = bo.Visibility(_org(trained_managers=False))
+    # A manager created today and put over region east is locked until Training Complete.
+    org = ORG.add_user(
+        "rm-new", email="rm.new@acme-ortho.example", role="regional_manager"
+    ).set_region_manager("east", "rm-new")
+    vis = bo.Visibility(org)
     _check(
-        vis.can_view_case("rm-east", CASES["c-200"]), "locked", (), "complete training for rm-east"
+        vis.can_view_case("rm-new", CASES["c-200"]), "locked", (), "complete training for rm-new"
     )
-    _check(vis.can_view_case("rm-east", CASES["c-100"]), "locked", (), None)
+    _check(vis.can_view_case("rm-new", CASES["c-100"]), "locked", (), None)
+    trained = bo.Visibility(org.complete_training("rm-new"))
+    assert trained.can_view_case("rm-new", CASES["c-200"]).allowed
 
 
 def test_inactive_org_wide_user_sees_nothing() -> None:

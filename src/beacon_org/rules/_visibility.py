@@ -720,7 +720,7 @@ class Visibility:
         --------
         >>> from beacon_org.testing import sample_org, sample_cases
         >>> sorted(bo.Visibility(sample_org()).case_viewers(sample_cases()[0]))
-        ['admin-1', 'dist-a', 'fm-mercy', 'ops-1', 'owner', 'rep-a1', 'rep-a2']
+        ['admin-1', 'dist-a', 'fm-mercy', 'ops-1', 'owner', 'rep-a1', 'rep-a2', 'rm-central', 'rm-west']
         """
         if type(case) is not Case:
             case = _as_case(case)

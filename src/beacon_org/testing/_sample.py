@@ -68,8 +68,8 @@ def sample_org() -> Org:
         .set_shared_inventory("dist-a", True)
     )  # fmt: skip
     for user_id in (
-        "dist-a", "rep-a1", "rep-a2", "dist-b", "rep-b1", "rep-b2", "rep-solo", "rep-gone",
-        "wh-quarantine", "fm-mercy",
+        "rm-west", "rm-central", "rm-east", "dist-a", "rep-a1", "rep-a2", "dist-b", "rep-b1",
+        "rep-b2", "rep-solo", "rep-gone", "wh-quarantine", "fm-mercy",
     ):  # fmt: skip
         org = org.complete_training(user_id).assign_directory_records(user_id, _TRAINED_RECORDS)
     return org.deactivate("rep-gone")
