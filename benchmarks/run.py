@@ -46,6 +46,8 @@ import beacon_org as bo
 from beacon_org.export import to_spicedb
 
 HERE = Path(__file__).resolve().parent
+DOCS_PAGE = HERE.parent / "docs" / "performance.md"
+RESULTS_START, RESULTS_END = "<!-- results:start -->", "<!-- results:end -->"
 
 
 @attrs.frozen
@@ -683,10 +685,19 @@ def machine() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a small smoke run (about 30 s)")
-    parser.add_argument("--output", type=Path, help="where to write the table (Markdown)")
+    parser.add_argument(
+        "--output", type=Path, help="where to write the table (default: benchmarks/results.md)"
+    )
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        help="a Markdown page whose results block to replace (default: docs/performance.md)",
+    )
     args = parser.parse_args(argv)
     s = QUICK if args.quick else FULL
+    # A smoke run writes only where it is told to, so it never replaces the real figures.
     output = args.output if args.output is not None or args.quick else HERE / "results.md"
+    docs = args.docs if args.docs is not None or args.quick else DOCS_PAGE
     started = time.perf_counter()
 
     t_build, w = clock(lambda: workload(s.users, s.cases, s.items, s.questions))
@@ -746,7 +757,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if output is not None:
         output.write_text(text, encoding="utf-8")
         log(f"written to {output}")
+    if docs is not None:
+        replace_results(docs, text.split("\n", 2)[2])
+        log(f"results block of {docs} replaced")
     return 0
+
+
+def replace_results(page: Path, body: str) -> None:
+    """Put ``body`` between the page's results markers, keeping the rest of the page."""
+    text = page.read_text(encoding="utf-8")
+    start, end = text.find(RESULTS_START), text.find(RESULTS_END)
+    if start < 0 or end < start:
+        msg = f"{page} has no {RESULTS_START} ... {RESULTS_END} block to replace"
+        raise ValueError(msg)
+    head = text[: start + len(RESULTS_START)]
+    page.write_text(f"{head}\n{body.strip()}\n{text[end:]}", encoding="utf-8")
 
 
 if __name__ == "__main__":
