@@ -381,9 +381,11 @@ def test_users_that_cannot_act_see_no_inventory(custody: bo.Custody, user_id: st
 
 
 def test_locked_regional_managers_see_nothing() -> None:
-    org = sample_org().add_user(
-        "rm-new", email="rm.new@acme-ortho.example", role="regional_manager"
-    ).set_region_manager("west", "rm-new")
+    org = (
+        sample_org()
+        .add_user("rm-new", email="rm.new@acme-ortho.example", role="regional_manager")
+        .set_region_manager("west", "rm-new")
+    )
     custody = bo.Custody(org, sample_items())
     assert custody.visible_inventory("rm-new") == frozenset()
     assert custody.can_transfer("rm-new", "drill-a1", "rep-a2").reason == "locked"

@@ -102,9 +102,11 @@ def test_turning_sharing_off_only_takes_away() -> None:
 
 def test_training_a_regional_manager_grants_its_regions() -> None:
     # A new manager over region east is locked: completing its training opens the region.
-    before = sample_org().add_user(
-        "rm-new", email="rm.new@acme-ortho.example", role="regional_manager"
-    ).set_region_manager("east", "rm-new")
+    before = (
+        sample_org()
+        .add_user("rm-new", email="rm.new@acme-ortho.example", role="regional_manager")
+        .set_region_manager("east", "rm-new")
+    )
     after = before.complete_training("rm-new")
     diff = check_against_every_decision(before, after, list(CASES), list(ITEMS))
     assert not diff.lost
