@@ -82,11 +82,18 @@ def test_sample_org_answers_match() -> None:
     with SpiceDB() as db:
         db.load(to_spicedb(org, case_list, item_list))
         assert_same_answers(db, org, case_list, item_list)
-        # The sample's regional managers start locked; trained, they see their members' cases.
-        trained = org.complete_training("rm-west").complete_training("rm-east")
-        db.apply(relationship_changes(org, trained, case_list, item_list))
-        assert_same_answers(db, trained, case_list, item_list)
         assert "c-100" in db.lookup_resources("case", "view", "rm-west")
+        # A new manager over region west starts locked; trained, it sees its members' cases.
+        locked = org.add_user(
+            "rm-new", email="rm.new@acme-ortho.example", role="regional_manager"
+        ).set_region_manager("west", "rm-new")
+        db.apply(relationship_changes(org, locked, case_list, item_list))
+        assert_same_answers(db, locked, case_list, item_list)
+        assert db.lookup_resources("case", "view", "rm-new") == set()
+        trained = locked.complete_training("rm-new")
+        db.apply(relationship_changes(locked, trained, case_list, item_list))
+        assert_same_answers(db, trained, case_list, item_list)
+        assert "c-100" in db.lookup_resources("case", "view", "rm-new")
 
 
 def test_an_unreachable_library_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:

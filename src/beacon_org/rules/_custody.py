@@ -458,7 +458,7 @@ class Custody:
         Examples
         --------
         >>> from beacon_org.testing import sample_org, sample_items
-        >>> org = sample_org().complete_training("rm-central")  # sample managers start locked
+        >>> org = sample_org()
         >>> custody = bo.Custody(org, sample_items())
         >>> sorted(custody.visible_inventory("rm-central"))
         ['kit-solo']
@@ -575,7 +575,7 @@ class Custody:
         Examples
         --------
         >>> from beacon_org.testing import sample_org, sample_items
-        >>> org = sample_org().complete_training("rm-west")  # sample managers start locked
+        >>> org = sample_org()
         >>> custody = bo.Custody(org, sample_items())
         >>> custody.can_transfer("rm-west", "drill-a1", "rep-b1").path
         ('rm-west', 'west', 'rep-a1', 'drill-a1')

@@ -395,7 +395,7 @@ class Visibility:
     Examples
     --------
     >>> from beacon_org.testing import sample_org, sample_cases
-    >>> org = sample_org().complete_training("rm-central")  # the sample's managers start locked
+    >>> org = sample_org()
     >>> vis = bo.Visibility(org)
     >>> c100 = sample_cases()[0]
     >>> c100.representative, c100.sub_rep
