@@ -2,7 +2,6 @@
 
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,17 +9,7 @@ from hypothesis import strategies as st
 import beacon_org as bo
 from beacon_org.testing import sample_cases, sample_org
 from beacon_org.testing.strategies import cases, orgs
-
-
-@attrs.define
-class Row:
-    """A service's own mutable case row."""
-
-    id: str
-    representative: str
-    sub_rep: str | None = None
-    facility: str | None = None
-    status: str = "open"
+from test_visibility import Row  # a service's own mutable case row
 
 
 def test_index_keeps_order_and_the_objects_given() -> None:
