@@ -241,9 +241,17 @@ def ours(w: Workload, decision: str, questions: Sequence[tuple[str, Any]]) -> li
 
 
 def ours_per_call(
-    w: Workload, decision: str, questions: Sequence[tuple[str, Any]], repeats: int
-) -> tuple[float, float, float]:
-    """beacon_org's ns per decision: asked again, first ask of a known user, on a new instance.
+    w: Workload,
+    decision: str,
+    questions: Sequence[tuple[str, Any]],
+    repeats: int,
+    bare: Callable[[Any, Any], object],
+) -> tuple[float, float, float, float]:
+    """ns per decision: beacon_org asked again, the bare call, a first ask of a known user, and
+    a first ask on a new instance.
+
+    Asked-again and bare passes alternate, so a busy spell on the shared machine hits both
+    alike and their ratio holds.
 
     *Asked again*: the instance answered these questions before (it remembers). *First ask
     (user seen before)*: a new instance that has answered one other question for each user, so
@@ -270,8 +278,11 @@ def ours_per_call(
     ask = make()
     for first, second in questions:  # the first pass remembers; the timed passes ask again
         ask(first, second)
-    warm = per_call(ask, questions, repeats)
-    return warm, known, cold
+    warm = base = float("inf")
+    for _ in range(repeats):
+        base = min(base, per_call(bare, questions, 1))
+        warm = min(warm, per_call(ask, questions, 1))
+    return warm, base, known, cold
 
 
 def questions_of(w: Workload, decision: str) -> Sequence[tuple[str, Any]]:
@@ -355,12 +366,11 @@ def decisions(w: Workload, s: Sizes, report: Report) -> None:
             compared["SpiceDB"] += len(bulk_answers)
 
             # One call per decision.
-            base = per_call(bare, questions, s.repeats)
-            warm, known, cold = ours_per_call(w, decision, questions, s.repeats)
+            warm, base, known, cold = ours_per_call(w, decision, questions, s.repeats, bare)
             cedar_ns = per_call(lambda r, _: cedar.is_authorized(r), requests, s.engine_repeats)
             casbin_ns = per_call(enforce, casbin_questions, s.engine_repeats)
             spicedb_ns = per_call(
-                lambda u, o, d=decision: spicedb.check_one(d, u, o), spicedb_ids, s.engine_repeats
+                lambda u, o, d=decision: spicedb.check_one(d, u, o), spicedb_ids, 1
             )
             for label, value, judged in (
                 ("asked again", warm, True),
@@ -406,7 +416,7 @@ def decisions(w: Workload, s: Sizes, report: Report) -> None:
                 for start in range(0, len(ids), s.spicedb_bulk):
                     spicedb.check_bulk(d, ids[start : start + s.spicedb_bulk])
 
-            spicedb_batch = best_ns(bulk, s.engine_repeats) / len(spicedb_ids)
+            spicedb_batch = best_ns(bulk, 1) / len(spicedb_ids)
             report.add(
                 Row(
                     f"{NAMES[decision]}: the engines' batch calls, per decision",
@@ -444,7 +454,14 @@ def batches(w: Workload, s: Sizes, report: Report) -> None:
     def bare(user_id: str, obj: object) -> object:
         return users[user_id]
 
-    base = per_call(bare, w.case_questions, s.repeats)
+    def alternating(run: Callable[[], object], decisions: int) -> tuple[float, float]:
+        # ns per decision of run() and of the bare call, their passes alternating.
+        ns = base = float("inf")
+        for _ in range(s.repeats):
+            base = min(base, per_call(bare, w.case_questions, 1))
+            ns = min(ns, best_ns(run, 1) / decisions)
+        return ns, base
+
     batch_users = [u for u, _ in w.case_questions[:30]]
     for user_id in batch_users[:5]:  # the batch forms answer as one call per case does
         singles = [vis.can_view_case(user_id, c).allowed for c in cases]
@@ -461,7 +478,7 @@ def batches(w: Workload, s: Sizes, report: Report) -> None:
         return run
 
     for name, method in (("visible_cases", vis.visible_cases), ("viewable", vis.viewable)):
-        ns = best_ns(each(method), s.repeats) / (len(batch_users) * len(cases))
+        ns, base = alternating(each(method), len(batch_users) * len(cases))
         report.add(
             Row(
                 f"{name}(user, {len(cases):,} cases), per case",
@@ -472,24 +489,22 @@ def batches(w: Workload, s: Sizes, report: Report) -> None:
                 met=report.judge(f"{name} < bare", ns < base),
             )
         )
-    # Many users of one case: who may view it, then a membership test per user.
+    # Many users of one case: viewable_by finds the case's viewers once, then one look-up each.
     rng = random.Random(31)
     viewer_cases = [c for _, c in w.case_questions[:200]]
     asked = rng.sample(sorted(org.users), min(1_000, len(org.users)))
     for case in viewer_cases[:20]:
-        viewers = vis.case_viewers(case)
-        assert [u in viewers for u in asked] == [vis.can_view_case(u, case).allowed for u in asked]
+        singles = [vis.can_view_case(u, case).allowed for u in asked]
+        assert vis.viewable_by(asked, case) == singles, case.id
 
     def many_users() -> None:
         for case in viewer_cases:
-            viewers = vis.case_viewers(case)
-            for user_id in asked:
-                user_id in viewers  # noqa: B015 - the membership test is the decision
+            vis.viewable_by(asked, case)
 
-    ns = best_ns(many_users, s.repeats) / (len(viewer_cases) * len(asked))
+    ns, base = alternating(many_users, len(viewer_cases) * len(asked))
     report.add(
         Row(
-            f"case_viewers(case), then `user in viewers` for {len(asked):,} users, per decision",
+            f"viewable_by({len(asked):,} users, case), per decision",
             fmt_ns(ns),
             bare=fmt_ns(base),
             ratios=f"{times(ns, base)} bare",
@@ -590,7 +605,37 @@ def big_batches(w: Workload, s: Sizes, report: Report) -> None:
                 target="reported",
             )
         )
-    del cases
+    # The same questions over a CaseIndex built once: the cost follows the answer.
+    t_index, index = clock(lambda cs=cases: bo.CaseIndex(cs))
+    report.add(
+        Row(
+            f"CaseIndex({len(cases):,} cases): indexing them (once)",
+            fmt_ns(t_index * 1e9),
+            ratios=f"{t_index * 1e9 / len(cases):,.0f} ns per case",
+            target="reported",
+        )
+    )
+    for role in (
+        bo.Role.SALES,
+        bo.Role.DISTRIBUTOR,
+        bo.Role.REGIONAL_MANAGER,
+        bo.Role.FACILITY_MANAGER,
+        bo.Role.ADMIN,
+    ):
+        user_id = by_role[role]
+        seen = vis.visible_cases(user_id, index)
+        assert seen == vis.visible_cases(user_id, cases), user_id
+        answer = len(seen)
+        ns = best_ns(lambda u=user_id, ix=index: vis.visible_cases(u, ix), s.repeats)
+        report.add(
+            Row(
+                f"visible_cases({role.value}, CaseIndex of {len(cases):,}), per call: {answer:,} seen",
+                fmt_ns(ns),
+                ratios=f"{ns / max(answer, 1):,.1f} ns per case seen",
+                target="∝ answer",
+            )
+        )
+    del cases, index
     gc.collect()
 
     t_items, items = clock(lambda: make_items(org, s.million, seed=43))
@@ -731,9 +776,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Cedar gets pre-parsed `PolicySet` and `Entities` (no schema); pycasbin one enforcer "
         "whose matcher asks one transitive role graph per action (benchmarks/engines_casbin.py; "
         "every rule is expressed, so its sample is not restricted); SpiceDB runs in-process "
-        "with its in-memory datastore, fully consistent, loaded with `to_spicedb`. The "
-        "engines' figures are best of "
-        f"{s.engine_repeats}, beacon_org's and the bare call's best of {s.repeats}."
+        "with its in-memory datastore, fully consistent, loaded with `to_spicedb`. Cedar's "
+        f"and pycasbin's figures are best of {s.engine_repeats} passes, SpiceDB's one pass "
+        "(after the agreement pass: its caches are warm), beacon_org's and the bare call's "
+        f"best of {s.repeats}, asked-again and bare passes alternating."
     )
     report.notes.append(
         f"Targets: {met} of {len(report.verdicts)} met"
