@@ -98,25 +98,3 @@ class PMap(Mapping[K, V]):
         shards = list(self._shards)
         shards[i] = shard
         return PMap._make(tuple(shards), self._len - 1)
-
-    def update(self, changes: Mapping[K, V | None]) -> PMap[K, V]:
-        """Return a new map with every key of ``changes`` set, or deleted where its value is None."""
-        if not changes:
-            return self
-        shards = list(self._shards)
-        copied: set[int] = set()
-        length = self._len
-        for key, value in changes.items():
-            i = hash(key) & _MASK
-            if i not in copied:
-                shards[i] = dict(shards[i])
-                copied.add(i)
-            shard = shards[i]
-            if value is None:
-                if key in shard:
-                    del shard[key]
-                    length -= 1
-            else:
-                length += key not in shard
-                shard[key] = value
-        return PMap._make(tuple(shards), length)
