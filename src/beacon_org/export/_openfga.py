@@ -11,7 +11,7 @@ import attrs
 from .._org import Org
 from ._answers import Answer
 from ._ids import spicedb_id
-from ._relations import relationship_tuples
+from ._relations import relationship_triples
 
 __all__ = ["OPENFGA_MODEL", "OpenFGAExport", "to_openfga"]
 
@@ -26,36 +26,40 @@ type user
     define rep: [user]
     define region: [region]
     define shares_inventory: [user:*]
-    define overseer: distributor or manager from region
-    define pool: rep and shares_inventory
+    define role_back_office: [user]
+    define role_distributor: [user]
+    define role_sales: [user]
+    define role_facility_manager: [user]
+    define active: [user]
+    define trained: [user]
+    define custodian_only: [user]
+    define unlocked: trained or role_back_office
+    define signed_in: active and unlocked
+    define acting: signed_in but not custodian_only
+    define org_wide: role_back_office and acting
+    define field: role_sales or role_distributor or role_facility_manager
+    define field_acting: field and acting
+    define representative_viewer: field and signed_in
+    define party: role_sales or role_distributor
+    define sub_rep_viewer: party and acting
+    define sub_rep_editor: role_distributor and acting
+    define overseer: acting from distributor or acting_manager from region
+    define pool: shares_inventory and field_acting from rep
 
 type region
   relations
     define manager: [user]
+    define acting_manager: acting from manager
 
 type facility
   relations
     define manager: [user]
+    define acting_manager: acting from manager
 
 type organization
   relations
     define back_office: [user]
-    define distributor: [user]
-    define sales: [user]
-    define facility_manager: [user]
-    define active: [user]
-    define trained: [user]
-    define custodian_only: [user]
-    define unlocked: trained or back_office
-    define signed_in: active and unlocked
-    define acting: signed_in but not custodian_only
-    define org_wide: back_office and acting
-    define field: sales or distributor or facility_manager
-    define field_acting: field and acting
-    define representative_viewer: field and signed_in
-    define party: sales or distributor
-    define sub_rep_viewer: party and acting
-    define sub_rep_editor: distributor and acting
+    define org_wide: org_wide from back_office
 
 type case
   relations
@@ -65,15 +69,8 @@ type case
     define facility: [facility]
     define open: [user:*]
     define overseer: overseer from representative or overseer from sub_rep
-    define viewer_by_group: overseer or manager from facility
-    define representative_view: representative and representative_viewer from org
-    define sub_rep_view: sub_rep and sub_rep_viewer from org
-    define group_view: viewer_by_group and acting from org
-    define view: org_wide from org or representative_view or sub_rep_view or group_view
-    define representative_edit: representative and field_acting from org
-    define sub_rep_edit: sub_rep and sub_rep_editor from org
-    define group_edit: overseer and acting from org
-    define field_edit: representative_edit or sub_rep_edit or group_edit
+    define view: org_wide from org or representative_viewer from representative or sub_rep_viewer from sub_rep or overseer or acting_manager from facility
+    define field_edit: field_acting from representative or sub_rep_editor from sub_rep or overseer
     define edit: org_wide from org or (open and field_edit)
 
 type item
@@ -82,13 +79,9 @@ type item
     define holder: [user]
     define org_custody: [organization]
     define active: [user:*]
-    define holder_side: holder or pool from holder
-    define holder_use: holder_side and field_acting from org
-    define use: active and (org_wide from org_custody or holder_use)
-    define own_view: holder and field_acting from org
-    define group_view: overseer from holder or pool from holder
-    define field_view: group_view and acting from org
-    define view: org_wide from org or own_view or field_view
+    define custody_use: org_wide from org_custody or field_acting from holder or pool from holder
+    define use: active and custody_use
+    define view: org_wide from org or field_acting from holder or overseer from holder or pool from holder
 """
 
 
@@ -212,7 +205,7 @@ def to_openfga(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
      {'user': 'organization:=40org', 'relation': 'org_custody', 'object': 'item:kit-org-1'}]
     """
     tuples = tuple(
-        {"user": t.subject(), "relation": t.relation, "object": t.resource()}
-        for t in relationship_tuples(org, cases, items)
+        {"user": subject, "relation": relation, "object": resource}
+        for resource, relation, subject in relationship_triples(org, cases, items)
     )
     return OpenFGAExport(OPENFGA_MODEL, tuples)

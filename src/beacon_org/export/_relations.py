@@ -3,12 +3,14 @@
 Both engines get the same tuples; only their schema languages differ. Every fact a rule depends on
 is a tuple, including the ones that take access away (inactive, locked, custodian-only users,
 closed cases, inactive items), so that a change to the org is a change to tuples and nothing is
-left to the caller.
+left to the caller. A user's own facts (its role, ``active``, ``trained``, ``custodian_only``) are
+tuples from the user to itself, ``user:X#active@user:X``: a check then reads a few relationships
+of the users on its path, never a list that grows with the org.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -23,10 +25,10 @@ __all__ = [
     "WILDCARD",
     "CaseFacts",
     "ItemFacts",
-    "Tuple",
+    "Triple",
     "case_records",
     "item_records",
-    "relationship_tuples",
+    "relationship_triples",
 ]
 
 #: The one ``organization`` object; it is also the custodian of ``ORG_CUSTODY`` items.
@@ -34,70 +36,79 @@ ORGANIZATION = ORG_CUSTODY
 #: A subject id meaning "every user" (``user:*``), used for yes/no flags on cases and items.
 WILDCARD = "*"
 
-_ORG_WIDE_ROLES = frozenset(r for r in Role if r.is_org_wide)
-# The organization relation that records each non-org-wide role that takes part in case rules.
+#: One relationship as encoded strings: (``type:id`` of the resource, relation, ``type:id`` of
+#: the subject). Sorting triples sorts their ``resource#relation@subject`` strings alike, as
+#: ``#`` and ``@`` sort before every character of an encoded id and a relation name.
+Triple = tuple[str, str, str]
+
+# The self-relation that records each role's group (org-wide roles are one group).
 _ROLE_RELATION = {
-    Role.DISTRIBUTOR: "distributor",
-    Role.SALES: "sales",
-    Role.FACILITY_MANAGER: "facility_manager",
+    Role.PRIMARY_ADMIN: "role_back_office",
+    Role.ADMIN: "role_back_office",
+    Role.OPERATIONS: "role_back_office",
+    Role.DISTRIBUTOR: "role_distributor",
+    Role.SALES: "role_sales",
+    Role.FACILITY_MANAGER: "role_facility_manager",
 }
 
 
-@attrs.frozen(order=True)
-class Tuple:
-    """One relationship: ``resource_type:resource_id#relation@subject_type:subject_id``."""
+def _encoder(object_type: str) -> Callable[[str], str]:
+    # ``type:encoded-id``, memoised for one export: a user id recurs in many relationships.
+    known: dict[str, str] = {}
 
-    resource_type: str
-    resource_id: str
-    relation: str
-    subject_type: str
-    subject_id: str
+    def encode(id: str) -> str:
+        found = known.get(id)
+        if found is None:
+            found = known[id] = f"{object_type}:{spicedb_id(id)}"
+        return found
 
-    def resource(self) -> str:
-        """``type:encoded-id`` of the resource."""
-        return f"{self.resource_type}:{spicedb_id(self.resource_id)}"
-
-    def subject(self) -> str:
-        """``type:encoded-id`` of the subject (``user:*`` for the wildcard)."""
-        if self.subject_id == WILDCARD:
-            return f"{self.subject_type}:{WILDCARD}"
-        return f"{self.subject_type}:{spicedb_id(self.subject_id)}"
-
-    def __str__(self) -> str:
-        return f"{self.resource()}#{self.relation}@{self.subject()}"
+    return encode
 
 
-def _org_fact(relation: str, user_id: str) -> Tuple:
-    return Tuple("organization", ORGANIZATION, relation, "user", user_id)
+@attrs.frozen
+class _Encoders:
+    user: Callable[[str], str] = attrs.field(factory=lambda: _encoder("user"))
+    region: Callable[[str], str] = attrs.field(factory=lambda: _encoder("region"))
+    facility: Callable[[str], str] = attrs.field(factory=lambda: _encoder("facility"))
+    case: Callable[[str], str] = attrs.field(factory=lambda: _encoder("case"))
+    item: Callable[[str], str] = attrs.field(factory=lambda: _encoder("item"))
 
 
-def _user_tuples(org: Org) -> Iterator[Tuple]:
+_ORGANIZATION = f"organization:{spicedb_id(ORGANIZATION)}"
+_EVERYONE = f"user:{WILDCARD}"
+
+
+def _user_triples(org: Org, enc: _Encoders) -> Iterator[Triple]:
     for user in org.users.values():
-        uid = user.id
-        if user.role in _ORG_WIDE_ROLES:
-            yield _org_fact("back_office", uid)
-        elif user.role in _ROLE_RELATION:
-            yield _org_fact(_ROLE_RELATION[user.role], uid)
+        me = enc.user(user.id)
+        role = user.role
+        role_relation = _ROLE_RELATION.get(role)
+        if role_relation is not None:  # a regional manager acts only through its regions
+            yield (me, role_relation, me)
+        if role.is_org_wide:
+            # The few org-wide users: the path from every case and item to their own facts.
+            yield (_ORGANIZATION, "back_office", me)
         if user.active:
-            yield _org_fact("active", uid)
+            yield (me, "active", me)
         if user.training_complete:
-            yield _org_fact("trained", uid)
+            yield (me, "trained", me)
         if user.custodian_only:
-            yield _org_fact("custodian_only", uid)
+            yield (me, "custodian_only", me)
         if user.region is not None:
-            yield Tuple("user", uid, "region", "region", user.region)
-        if user.role is Role.FACILITY_MANAGER:
+            yield (me, "region", enc.region(user.region))
+        if role is Role.FACILITY_MANAGER:
             for facility in user.facilities:
-                yield Tuple("facility", facility, "manager", "user", uid)
-        if user.role is Role.DISTRIBUTOR:
-            for rep in org.reps_of(uid):
-                yield Tuple("user", rep, "distributor", "user", uid)
-                yield Tuple("user", uid, "rep", "user", rep)
-            if org.shares_inventory(uid):
-                yield Tuple("user", uid, "shares_inventory", "user", WILDCARD)
+                yield (enc.facility(facility), "manager", me)
+        elif role is Role.DISTRIBUTOR:
+            for rep_id in org.reps_of(user.id):
+                rep = enc.user(rep_id)
+                yield (rep, "distributor", me)
+                yield (me, "rep", rep)
+            if org.shares_inventory(user.id):
+                yield (me, "shares_inventory", _EVERYONE)
     for region in org.regions.values():
         if region.manager is not None:
-            yield Tuple("region", region.id, "manager", "user", region.manager)
+            yield (enc.region(region.id), "manager", enc.user(region.manager))
 
 
 def _field(record: object, name: str, what: str, *, optional: bool = False) -> Any:
@@ -176,33 +187,36 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
     return out
 
 
-def _case_tuples(cases: Iterable[Any]) -> Iterator[Tuple]:
+def _case_triples(cases: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
     for case in case_records(cases):
-        cid = case.id
-        yield Tuple("case", cid, "org", "organization", ORGANIZATION)
-        yield Tuple("case", cid, "representative", "user", case.representative)
+        me = enc.case(case.id)
+        yield (me, "org", _ORGANIZATION)
+        yield (me, "representative", enc.user(case.representative))
         if case.sub_rep is not None:
-            yield Tuple("case", cid, "sub_rep", "user", case.sub_rep)
+            yield (me, "sub_rep", enc.user(case.sub_rep))
         if case.facility is not None:
-            yield Tuple("case", cid, "facility", "facility", case.facility)
+            yield (me, "facility", enc.facility(case.facility))
         if not case.closed:
-            yield Tuple("case", cid, "open", "user", WILDCARD)
+            yield (me, "open", _EVERYONE)
 
 
-def _item_tuples(items: Iterable[Any]) -> Iterator[Tuple]:
+def _item_triples(items: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
     for item in item_records(items):
-        iid = item.id
-        yield Tuple("item", iid, "org", "organization", ORGANIZATION)
+        me = enc.item(item.id)
+        yield (me, "org", _ORGANIZATION)
         if item.custodian == ORG_CUSTODY:
-            yield Tuple("item", iid, "org_custody", "organization", ORGANIZATION)
+            yield (me, "org_custody", _ORGANIZATION)
         else:
-            yield Tuple("item", iid, "holder", "user", item.custodian)
+            yield (me, "holder", enc.user(item.custodian))
         if item.active:
-            yield Tuple("item", iid, "active", "user", WILDCARD)
+            yield (me, "active", _EVERYONE)
 
 
-def relationship_tuples(
+def relationship_triples(
     org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()
-) -> list[Tuple]:
-    """Return every tuple for ``org``, ``cases`` and ``items``, sorted and without duplicates."""
-    return sorted({*_user_tuples(org), *_case_tuples(cases), *_item_tuples(items)})
+) -> list[Triple]:
+    """Return every relationship for ``org``, ``cases`` and ``items``, sorted, each once."""
+    enc = _Encoders()
+    return sorted(
+        {*_user_triples(org, enc), *_case_triples(cases, enc), *_item_triples(items, enc)}
+    )

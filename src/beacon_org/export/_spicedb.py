@@ -9,7 +9,7 @@ import attrs
 
 from .._org import Org
 from ._answers import Answer
-from ._relations import relationship_tuples
+from ._relations import relationship_triples
 
 __all__ = [
     "SPICEDB_SCHEMA",
@@ -25,7 +25,7 @@ __all__ = [
 SPICEDB_SCHEMA = """\
 /** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */
 
-/** A user account; its relations are its distributor group, region and inventory sharing. */
+/** A user account. Its own facts are relationships to itself (user:X#active@user:X), so each permission below holds for user:X only when asked about user:X: a check reads a few relationships per user on its path, never a list that grows with the org. */
 definition user {
     /** on a sales rep: the distributor of its group */
     relation distributor: user
@@ -35,48 +35,56 @@ definition user {
     relation region: region
     /** on a distributor: user:* while it shares its inventory with its reps */
     relation shares_inventory: user:*
-    /** who oversees this user's cases and inventory: its distributor and its regional manager */
-    permission overseer = distributor + region->manager
-    /** the reps who may use and see this distributor's inventory */
-    permission pool = rep & shares_inventory
+    /** itself, when its role is primary_admin, admin or operations */
+    relation role_back_office: user
+    /** itself, when its role is distributor */
+    relation role_distributor: user
+    /** itself, when its role is sales */
+    relation role_sales: user
+    /** itself, when its role is facility_manager */
+    relation role_facility_manager: user
+    /** itself, while not deactivated */
+    relation active: user
+    /** itself, once Training Complete (org-wide roles never need it) */
+    relation trained: user
+    /** itself, when it holds inventory but never acts */
+    relation custodian_only: user
+    permission unlocked = trained + role_back_office
+    permission signed_in = active & unlocked
+    /** itself, while it may act: active, not locked, not custodian-only */
+    permission acting = signed_in - custodian_only
+    permission org_wide = role_back_office & acting
+    /** the roles that hold inventory and take part in cases */
+    permission field = role_sales + role_distributor + role_facility_manager
+    permission field_acting = field & acting
+    /** may view a case as its representative (custodian-only users too: read-only) */
+    permission representative_viewer = field & signed_in
+    /** may view a case as its sub-rep (sales and distributor users) */
+    permission sub_rep_viewer = (role_sales + role_distributor) & acting
+    /** may edit a case as its sub-rep (a sales sub-rep only views) */
+    permission sub_rep_editor = role_distributor & acting
+    /** who oversees this user's cases and inventory and may act: its distributor, its regional manager */
+    permission overseer = distributor->acting + region->acting_manager
+    /** on a distributor that shares its inventory: its reps who may act */
+    permission pool = shares_inventory & rep->field_acting
 }
 
 definition region {
     relation manager: user
+    permission acting_manager = manager->acting
 }
 
 /** A hospital or clinic; its managers are the facility_manager users tied to it. */
 definition facility {
     relation manager: user
+    permission acting_manager = manager->acting
 }
 
-/** The organisation itself (id spicedb_id(ORG_CUSTODY)): roles and account states. */
+/** The organisation itself (id spicedb_id(ORG_CUSTODY)). */
 definition organization {
-    /** primary_admin, admin and operations users */
+    /** the primary_admin, admin and operations users: a few, whatever the size of the org */
     relation back_office: user
-    relation distributor: user
-    relation sales: user
-    relation facility_manager: user
-    /** users not deactivated */
-    relation active: user
-    /** users with Training Complete (org-wide roles never need it) */
-    relation trained: user
-    /** users who hold inventory but never act */
-    relation custodian_only: user
-    permission unlocked = trained + back_office
-    permission signed_in = active & unlocked
-    /** users who may act: active, not locked, not custodian-only */
-    permission acting = signed_in - custodian_only
-    permission org_wide = back_office & acting
-    /** the roles that hold inventory and take part in cases */
-    permission field = sales + distributor + facility_manager
-    permission field_acting = field & acting
-    /** may view a case as its representative (custodian-only users too: read-only) */
-    permission representative_viewer = field & signed_in
-    /** may view a case as its sub-rep (sales and distributor users) */
-    permission sub_rep_viewer = (sales + distributor) & acting
-    /** may edit a case as its sub-rep (a sales sub-rep only views) */
-    permission sub_rep_editor = distributor & acting
+    permission org_wide = back_office->org_wide
 }
 
 definition case {
@@ -87,8 +95,8 @@ definition case {
     /** user:* while the case is not closed (paid, completed, closed, cancelled) */
     relation open: user:*
     permission overseer = representative->overseer + sub_rep->overseer
-    permission view = org->org_wide + (representative & org->representative_viewer) + (sub_rep & org->sub_rep_viewer) + ((overseer + facility->manager) & org->acting)
-    permission edit = org->org_wide + (open & ((representative & org->field_acting) + (sub_rep & org->sub_rep_editor) + (overseer & org->acting)))
+    permission view = org->org_wide + representative->representative_viewer + sub_rep->sub_rep_viewer + overseer + facility->acting_manager
+    permission edit = org->org_wide + (open & (representative->field_acting + sub_rep->sub_rep_editor + overseer))
 }
 
 /** An inventory item, held by one user or by the organisation (ORG_CUSTODY). */
@@ -99,8 +107,8 @@ definition item {
     relation org_custody: organization
     /** user:* while the item is active */
     relation active: user:*
-    permission use = active & (org_custody->org_wide + ((holder + holder->pool) & org->field_acting))
-    permission view = org->org_wide + (holder & org->field_acting) + ((holder->overseer + holder->pool) & org->acting)
+    permission use = active & (org_custody->org_wide + holder->field_acting + holder->pool)
+    permission view = org->org_wide + holder->field_acting + holder->overseer + holder->pool
 }
 """
 
@@ -197,12 +205,15 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     >>> from beacon_org.export import to_spicedb
     >>> from beacon_org.testing import sample_org
     >>> export = to_spicedb(sample_org())
-    >>> "organization:=40org#custodian_only@user:wh-quarantine" in export.relationships
+    >>> "user:wh-quarantine#custodian_only@user:wh-quarantine" in export.relationships
     True
     >>> export.schema.splitlines()[0]
     '/** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */'
     """
-    relationships = tuple(str(t) for t in relationship_tuples(org, cases, items))
+    relationships = tuple(
+        f"{resource}#{relation}@{subject}"
+        for resource, relation, subject in relationship_triples(org, cases, items)
+    )
     return SpiceDBExport(SPICEDB_SCHEMA, relationships)
 
 
@@ -243,7 +254,7 @@ def relationship_changes(
     >>> before = sample_org()
     >>> changes = relationship_changes(before, before.set_shared_inventory("dist-a", False).complete_training("rep-new"))
     >>> changes.writes, changes.deletes
-    (('organization:=40org#trained@user:rep-new',), ('user:dist-a#shares_inventory@user:*',))
+    (('user:rep-new#trained@user:rep-new',), ('user:dist-a#shares_inventory@user:*',))
     >>> bool(relationship_changes(before, before))
     False
     """
