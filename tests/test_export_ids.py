@@ -86,9 +86,19 @@ def test_exports_name_every_fact_once_and_in_order() -> None:
     assert list(export.relationships) == sorted(set(export.relationships))
     assert "user:dist-a#shares_inventory@user:*" in export.relationships
     assert "item:kit-org-1#org_custody@organization:=40org" in export.relationships
-    # A closed case has no `open` flag, an inactive item no `active` one.
+    # A closed case has no `open` flag; an inactive item has the `inactive` one, an active none.
     assert "case:c-101#open@user:*" not in export.relationships
-    assert "item:screw-a1-spare#active@user:*" not in export.relationships
+    assert "item:screw-a1-spare#inactive@user:*" in export.relationships
+    assert not any(r.startswith("item:kit-org-1#inactive") for r in export.relationships)
+    # Account states are facts of each user about itself, none on the organization object.
+    assert "user:rep-new#locked@user:rep-new" in export.relationships
+    assert "user:rep-gone#deactivated@user:rep-gone" in export.relationships
+    assert not any(r.startswith("user:dist-a#locked") for r in export.relationships)
+    assert {
+        r.partition("#")[2].partition("@")[0]
+        for r in export.relationships
+        if r.startswith("organization:")
+    } == {"back_office"}
     fga = to_openfga(sample_org(), sample_cases(), sample_items())
     assert len(fga.tuples) == len(export.relationships)
 

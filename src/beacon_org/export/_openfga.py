@@ -27,34 +27,36 @@ type user
     define region: [region]
     define shares_inventory: [user:*]
     define role_back_office: [user]
+    define role_regional_manager: [user]
     define role_distributor: [user]
     define role_sales: [user]
     define role_facility_manager: [user]
-    define active: [user]
-    define trained: [user]
+    define deactivated: [user]
+    define locked: [user]
     define custodian_only: [user]
-    define unlocked: trained or role_back_office
-    define signed_in: active and unlocked
-    define acting: signed_in but not custodian_only
-    define org_wide: role_back_office and acting
+    define signed_out: deactivated or locked
+    define barred: signed_out or custodian_only
+    define org_wide: role_back_office but not barred
+    define acting_manager: role_regional_manager but not barred
+    define acting_distributor: role_distributor but not barred
+    define acting_facility_manager: role_facility_manager but not barred
     define field: role_sales or role_distributor or role_facility_manager
-    define field_acting: field and acting
-    define representative_viewer: field and signed_in
+    define field_acting: field but not barred
+    define representative_viewer: field but not signed_out
     define party: role_sales or role_distributor
-    define sub_rep_viewer: party and acting
-    define sub_rep_editor: role_distributor and acting
-    define overseer: acting from distributor or acting_manager from region
+    define sub_rep_viewer: party but not barred
+    define overseer: acting_distributor from distributor or acting_manager from region
     define pool: shares_inventory and field_acting from rep
 
 type region
   relations
     define manager: [user]
-    define acting_manager: acting from manager
+    define acting_manager: acting_manager from manager
 
 type facility
   relations
     define manager: [user]
-    define acting_manager: acting from manager
+    define acting_manager: acting_facility_manager from manager
 
 type organization
   relations
@@ -70,7 +72,7 @@ type case
     define open: [user:*]
     define overseer: overseer from representative or overseer from sub_rep
     define view: org_wide from org or representative_viewer from representative or sub_rep_viewer from sub_rep or overseer or acting_manager from facility
-    define field_edit: field_acting from representative or sub_rep_editor from sub_rep or overseer
+    define field_edit: field_acting from representative or acting_distributor from sub_rep or overseer
     define edit: org_wide from org or (open and field_edit)
 
 type item
@@ -78,9 +80,9 @@ type item
     define org: [organization]
     define holder: [user]
     define org_custody: [organization]
-    define active: [user:*]
+    define inactive: [user:*]
     define custody_use: org_wide from org_custody or field_acting from holder or pool from holder
-    define use: active and custody_use
+    define use: custody_use but not inactive
     define view: org_wide from org or field_acting from holder or overseer from holder or pool from holder
 """
 
@@ -200,8 +202,7 @@ def to_openfga(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     >>> from beacon_org.testing import sample_org, sample_items
     >>> export = to_openfga(sample_org(), items=sample_items()[:1])
     >>> [t for t in export.tuples if t["object"].startswith("item:")]  # doctest: +NORMALIZE_WHITESPACE
-    [{'user': 'user:*', 'relation': 'active', 'object': 'item:kit-org-1'},
-     {'user': 'organization:=40org', 'relation': 'org', 'object': 'item:kit-org-1'},
+    [{'user': 'organization:=40org', 'relation': 'org', 'object': 'item:kit-org-1'},
      {'user': 'organization:=40org', 'relation': 'org_custody', 'object': 'item:kit-org-1'}]
     """
     tuples = tuple(

@@ -3,9 +3,10 @@
 Both engines get the same tuples; only their schema languages differ. Every fact a rule depends on
 is a tuple, including the ones that take access away (inactive, locked, custodian-only users,
 closed cases, inactive items), so that a change to the org is a change to tuples and nothing is
-left to the caller. A user's own facts (its role, ``active``, ``trained``, ``custodian_only``) are
-tuples from the user to itself, ``user:X#active@user:X``: a check then reads a few relationships
-of the users on its path, never a list that grows with the org.
+left to the caller. A user's own facts are tuples from the user to itself: its role
+(``user:X#role_sales@user:X``) and what bars it (``deactivated``, ``locked``, ``custodian_only``).
+A check then reads the relationships of the users on its path, never one object's list of every
+user; and as the barring facts are the exceptions, the sets an engine scans stay small.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ _ROLE_RELATION = {
     Role.PRIMARY_ADMIN: "role_back_office",
     Role.ADMIN: "role_back_office",
     Role.OPERATIONS: "role_back_office",
+    Role.REGIONAL_MANAGER: "role_regional_manager",
     Role.DISTRIBUTOR: "role_distributor",
     Role.SALES: "role_sales",
     Role.FACILITY_MANAGER: "role_facility_manager",
@@ -82,16 +84,14 @@ def _user_triples(org: Org, enc: _Encoders) -> Iterator[Triple]:
     for user in org.users.values():
         me = enc.user(user.id)
         role = user.role
-        role_relation = _ROLE_RELATION.get(role)
-        if role_relation is not None:  # a regional manager acts only through its regions
-            yield (me, role_relation, me)
+        yield (me, _ROLE_RELATION[role], me)
         if role.is_org_wide:
             # The few org-wide users: the path from every case and item to their own facts.
             yield (_ORGANIZATION, "back_office", me)
-        if user.active:
-            yield (me, "active", me)
-        if user.training_complete:
-            yield (me, "trained", me)
+        if not user.active:
+            yield (me, "deactivated", me)
+        if not (user.training_complete or role.is_org_wide):
+            yield (me, "locked", me)
         if user.custodian_only:
             yield (me, "custodian_only", me)
         if user.region is not None:
@@ -208,8 +208,8 @@ def _item_triples(items: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
             yield (me, "org_custody", _ORGANIZATION)
         else:
             yield (me, "holder", enc.user(item.custodian))
-        if item.active:
-            yield (me, "active", _EVERYONE)
+        if not item.active:
+            yield (me, "inactive", _EVERYONE)
 
 
 def relationship_triples(

@@ -25,7 +25,7 @@ __all__ = [
 SPICEDB_SCHEMA = """\
 /** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */
 
-/** A user account. Its own facts are relationships to itself (user:X#active@user:X), so each permission below holds for user:X only when asked about user:X: a check reads a few relationships per user on its path, never a list that grows with the org. */
+/** A user account. Its own facts are relationships to itself (user:X#role_sales@user:X, user:X#deactivated@user:X), so each permission below holds for user:X only when asked about user:X: a check reads the relationships of the users on its path, never a list of every user on one object. Accounts are barred by exception (deactivated, locked, custodian_only), so those sets stay small. */
 definition user {
     /** on a sales rep: the distributor of its group */
     relation distributor: user
@@ -37,47 +37,53 @@ definition user {
     relation shares_inventory: user:*
     /** itself, when its role is primary_admin, admin or operations */
     relation role_back_office: user
+    /** itself, when its role is regional_manager */
+    relation role_regional_manager: user
     /** itself, when its role is distributor */
     relation role_distributor: user
     /** itself, when its role is sales */
     relation role_sales: user
     /** itself, when its role is facility_manager */
     relation role_facility_manager: user
-    /** itself, while not deactivated */
-    relation active: user
-    /** itself, once Training Complete (org-wide roles never need it) */
-    relation trained: user
+    /** itself, while deactivated */
+    relation deactivated: user
+    /** itself, until Training Complete (org-wide roles are never locked) */
+    relation locked: user
     /** itself, when it holds inventory but never acts */
     relation custodian_only: user
-    permission unlocked = trained + role_back_office
-    permission signed_in = active & unlocked
-    /** itself, while it may act: active, not locked, not custodian-only */
-    permission acting = signed_in - custodian_only
-    permission org_wide = role_back_office & acting
+    /** what keeps a user from signing in, and from acting */
+    permission signed_out = deactivated + locked
+    permission barred = signed_out + custodian_only
+    /** itself, while it may act as an org-wide user */
+    permission org_wide = role_back_office - barred
+    /** itself, while it may act as the regional manager of a region */
+    permission acting_manager = role_regional_manager - barred
+    /** itself, while it may act as a distributor (also: may edit a case as its sub-rep) */
+    permission acting_distributor = role_distributor - barred
+    /** itself, while it may act as a facility manager */
+    permission acting_facility_manager = role_facility_manager - barred
     /** the roles that hold inventory and take part in cases */
     permission field = role_sales + role_distributor + role_facility_manager
-    permission field_acting = field & acting
+    permission field_acting = field - barred
     /** may view a case as its representative (custodian-only users too: read-only) */
-    permission representative_viewer = field & signed_in
+    permission representative_viewer = field - signed_out
     /** may view a case as its sub-rep (sales and distributor users) */
-    permission sub_rep_viewer = (role_sales + role_distributor) & acting
-    /** may edit a case as its sub-rep (a sales sub-rep only views) */
-    permission sub_rep_editor = role_distributor & acting
+    permission sub_rep_viewer = (role_sales + role_distributor) - barred
     /** who oversees this user's cases and inventory and may act: its distributor, its regional manager */
-    permission overseer = distributor->acting + region->acting_manager
+    permission overseer = distributor->acting_distributor + region->acting_manager
     /** on a distributor that shares its inventory: its reps who may act */
     permission pool = shares_inventory & rep->field_acting
 }
 
 definition region {
     relation manager: user
-    permission acting_manager = manager->acting
+    permission acting_manager = manager->acting_manager
 }
 
 /** A hospital or clinic; its managers are the facility_manager users tied to it. */
 definition facility {
     relation manager: user
-    permission acting_manager = manager->acting
+    permission acting_manager = manager->acting_facility_manager
 }
 
 /** The organisation itself (id spicedb_id(ORG_CUSTODY)). */
@@ -96,7 +102,7 @@ definition case {
     relation open: user:*
     permission overseer = representative->overseer + sub_rep->overseer
     permission view = org->org_wide + representative->representative_viewer + sub_rep->sub_rep_viewer + overseer + facility->acting_manager
-    permission edit = org->org_wide + (open & (representative->field_acting + sub_rep->sub_rep_editor + overseer))
+    permission edit = org->org_wide + (open & (representative->field_acting + sub_rep->acting_distributor + overseer))
 }
 
 /** An inventory item, held by one user or by the organisation (ORG_CUSTODY). */
@@ -105,9 +111,9 @@ definition item {
     relation holder: user
     /** the organisation, when the item is in ORG_CUSTODY */
     relation org_custody: organization
-    /** user:* while the item is active */
-    relation active: user:*
-    permission use = active & (org_custody->org_wide + holder->field_acting + holder->pool)
+    /** user:* while the item is inactive (used on a closed case, or deactivated) */
+    relation inactive: user:*
+    permission use = (org_custody->org_wide + holder->field_acting + holder->pool) - inactive
     permission view = org->org_wide + holder->field_acting + holder->overseer + holder->pool
 }
 """
@@ -181,7 +187,7 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     for ``user:ID`` answer exactly as ``Visibility(org).can_view_case``, ``can_edit_case``,
     ``Custody(org, items).can_use`` (with ``on=None``: SpiceDB never sees expiry dates) and
     ``visible_inventory``. Inactive, locked and custodian-only users, closed cases and inactive
-    items are relationships too, so deactivating a user is one relationship delete.
+    items are relationships too, so deactivating a user is one relationship write.
 
     Parameters
     ----------
@@ -205,8 +211,8 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     >>> from beacon_org.export import to_spicedb
     >>> from beacon_org.testing import sample_org
     >>> export = to_spicedb(sample_org())
-    >>> "user:wh-quarantine#custodian_only@user:wh-quarantine" in export.relationships
-    True
+    >>> [r for r in export.relationships if r.startswith("user:wh-quarantine#")]
+    ['user:wh-quarantine#custodian_only@user:wh-quarantine', 'user:wh-quarantine#role_sales@user:wh-quarantine']
     >>> export.schema.splitlines()[0]
     '/** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */'
     """
@@ -254,7 +260,7 @@ def relationship_changes(
     >>> before = sample_org()
     >>> changes = relationship_changes(before, before.set_shared_inventory("dist-a", False).complete_training("rep-new"))
     >>> changes.writes, changes.deletes
-    (('user:rep-new#trained@user:rep-new',), ('user:dist-a#shares_inventory@user:*',))
+    ((), ('user:dist-a#shares_inventory@user:*', 'user:rep-new#locked@user:rep-new'))
     >>> bool(relationship_changes(before, before))
     False
     """
