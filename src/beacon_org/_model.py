@@ -278,6 +278,19 @@ class User:
         """True when the user may act at all: active, not locked and not custodian-only."""
         return self.active and not self.custodian_only and not self.locked
 
+    @property
+    def status_flags(self) -> tuple[str, ...]:
+        """What limits the account, in words: ``"deactivated"`` or ``"locked"``, and
+        ``"custodian-only"`` (empty for an account that may act).
+
+        Examples
+        --------
+        >>> bo.User(id="r", email="r@x.example", role="sales", custodian_only=True).status_flags
+        ('locked', 'custodian-only')
+        """
+        flags = ("deactivated",) if not self.active else ("locked",) if self.locked else ()
+        return (*flags, "custodian-only") if self.custodian_only else flags
+
 
 @attrs.frozen(kw_only=True)
 class Region:

@@ -44,13 +44,7 @@ class _BadInput(Exception):
 
 def _label(org: Org, user_id: str) -> str:
     user = org.user(user_id)
-    flags = []
-    if not user.active:
-        flags.append("deactivated")
-    elif user.locked:
-        flags.append("locked")
-    if user.custodian_only:
-        flags.append("custodian-only")
+    flags = user.status_flags
     region = f" [{user.region}]" if user.region else ""
     extra = f" ({', '.join(flags)})" if flags else ""
     return f"{user_id}{region}{extra}"

@@ -45,14 +45,7 @@ _MIN_SPACING = 1.2  # regions and managers are wider labels than reps
 
 
 def _status_note(user: User) -> str:
-    notes = []
-    if not user.active:
-        notes.append("deactivated")
-    elif user.locked:
-        notes.append("locked")
-    if user.custodian_only:
-        notes.append("custodian-only")
-    return ", ".join(notes)
+    return ", ".join(user.status_flags)
 
 
 def _path_of(highlight: object) -> tuple[str, ...]:
