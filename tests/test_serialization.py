@@ -191,3 +191,20 @@ def test_converter_is_private_to_the_library() -> None:
     assert bo.make_converter() is not cattrs.global_converter
     assert bo.make_converter().unstructure(bo.Role.SALES) == "sales"
     assert cattrs.global_converter.unstructure(frozenset({"b", "a"})) != ["a", "b"]
+
+
+def test_from_dict_leaves_the_garbage_collector_as_it_found_it(data: dict[str, Any]) -> None:
+    import gc
+
+    assert gc.isenabled()
+    bo.from_dict(data)
+    assert gc.isenabled()
+    with pytest.raises(bo.InvalidDataError):
+        bo.from_dict({"version": 99})
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        bo.from_dict(data)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
