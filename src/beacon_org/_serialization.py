@@ -101,10 +101,6 @@ def _structure(data: Any, cls: type[T], where: str) -> T:
         msg = f"{where}: must be an object of fields (got {type(data).__name__})"
         raise InvalidDataError(msg)
     try:
-        if cls is User and type(data) is dict and data.keys() <= _USER_FIELDS:
-            # The hot path of loading a large org: for a plain dict of known fields, the record's
-            # own converters and checks are the whole of structuring, so skip cattrs' dispatch.
-            return User(**data)  # type: ignore[return-value]
         return _FAST_CONVERTER.structure(data, cls)
     except Exception:
         pass
@@ -212,8 +208,9 @@ def _from_dict(data: Any) -> Org:
     emails: dict[str, str] = {}
     user_rows = _list(data, "users")
     for i, row in enumerate(user_rows):
-        # The loop of a large load: good rows go straight to the record (as in _structure) and
-        # a row's path is only written out when something about it is wrong.
+        # The loop of a large load: for a plain dict of known fields the record's own converters
+        # and checks are the whole of structuring, so good rows skip cattrs' dispatch; a row's
+        # path is only written out, by _structure, when something about it is wrong.
         user = None
         if type(row) is dict and row.keys() <= _USER_FIELDS:
             try:
