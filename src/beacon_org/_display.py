@@ -101,11 +101,7 @@ def html_table(
     rows = list(rows)
     if columns is None:
         columns = list(rows[0]) if rows else []
-    parts = [f'<table style="{_TABLE_STYLE}">']
-    if caption:
-        parts.append(
-            f'<caption style="text-align:left;font-weight:bold">{html.escape(caption)}</caption>'
-        )
+    parts = _table_start(caption)
     if not rows:
         parts.append(f"<tr>{_cell('td', html.escape(empty), 'color:#777')}</tr></table>")
         return "".join(parts)
@@ -154,6 +150,16 @@ def _finding_row(finding: Any) -> str:
     return "<tr>" + "".join(cells) + "</tr>"
 
 
+def _table_start(caption: str | None) -> list[str]:
+    """The opening tag of a table and its caption, as the first parts of its HTML."""
+    parts = [f'<table style="{_TABLE_STYLE}">']
+    if caption:
+        parts.append(
+            f'<caption style="text-align:left;font-weight:bold">{html.escape(caption)}</caption>'
+        )
+    return parts
+
+
 def findings_html(findings: Iterable[Any], *, caption: str | None = None) -> str:
     """Return findings (anything with ``code``, ``severity``, ``subject``, ``message``) as a table.
 
@@ -166,11 +172,7 @@ def findings_html(findings: Iterable[Any], *, caption: str | None = None) -> str
     (True, True)
     """
     findings = list(findings)
-    parts = [f'<table style="{_TABLE_STYLE}">']
-    if caption:
-        parts.append(
-            f'<caption style="text-align:left;font-weight:bold">{html.escape(caption)}</caption>'
-        )
+    parts = _table_start(caption)
     if not findings:
         parts.append(f"<tr>{_cell('td', '(no findings)', 'color:#777')}</tr></table>")
         return "".join(parts)
