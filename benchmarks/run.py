@@ -291,6 +291,16 @@ def questions_of(w: Workload, decision: str) -> Sequence[tuple[str, Any]]:
     return w.item_questions if decision == "use" else w.case_questions
 
 
+#: The roles whose visible_cases are measured over a million cases, one user each.
+LIST_ROLES = (
+    bo.Role.SALES,
+    bo.Role.DISTRIBUTOR,
+    bo.Role.REGIONAL_MANAGER,
+    bo.Role.FACILITY_MANAGER,
+    bo.Role.ADMIN,
+)
+
+
 def object_id(obj: Any) -> str:
     return obj if isinstance(obj, str) else str(obj.id)
 
@@ -600,13 +610,7 @@ def big_batches(w: Workload, s: Sizes, report: Report) -> None:
         user = org.users[user_id]
         if user.can_act and user.role not in by_role:
             by_role[user.role] = user_id
-    for role in (
-        bo.Role.SALES,
-        bo.Role.DISTRIBUTOR,
-        bo.Role.REGIONAL_MANAGER,
-        bo.Role.FACILITY_MANAGER,
-        bo.Role.ADMIN,
-    ):
+    for role in LIST_ROLES:
         user_id = by_role[role]
         answer = len(vis.visible_cases(user_id, cases))
         ns = best_ns(lambda u=user_id, cs=cases: vis.visible_cases(u, cs), max(2, s.repeats - 2))
@@ -628,13 +632,7 @@ def big_batches(w: Workload, s: Sizes, report: Report) -> None:
             target="reported",
         )
     )
-    for role in (
-        bo.Role.SALES,
-        bo.Role.DISTRIBUTOR,
-        bo.Role.REGIONAL_MANAGER,
-        bo.Role.FACILITY_MANAGER,
-        bo.Role.ADMIN,
-    ):
+    for role in LIST_ROLES:
         user_id = by_role[role]
         seen = vis.visible_cases(user_id, index)
         assert seen == vis.visible_cases(user_id, cases), user_id
