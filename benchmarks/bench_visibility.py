@@ -11,10 +11,15 @@ Every figure is the best of several runs of CPU time (the machine is shared), in
 from __future__ import annotations
 
 import gc
-import random
+import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from workload import bench_org, case_questions, make_cases
 
 import beacon_org as bo
 
@@ -24,79 +29,21 @@ DECISIONS = 50_000
 REPEATS = 5
 
 
-def org_data(users: int, distributors: int, regions: int, seed: int) -> dict[str, Any]:
-    """``to_dict`` data: back office, a manager per region, facility managers, groups of reps."""
-    rng = random.Random(seed)
-    region_ids = [f"region-{i}" for i in range(regions)]
-    rows: list[dict[str, Any]] = []
-
-    def user(uid: str, role: str, region: str | None = None, **extra: Any) -> None:
-        rows.append({"id": uid, "email": f"{uid}@bench.example", "role": role,
-                     "region": region, "training_complete": True, **extra})  # fmt: skip
-
-    for i in range(5):
-        user(f"admin-{i}", "admin")
-    for i in range(regions):
-        user(f"rm-{i}", "regional_manager")
-    for i in range(distributors):
-        user(f"dist-{i}", "distributor", rng.choice(region_ids))
-    for i in range(users // 500):
-        user(f"fm-{i}", "facility_manager", facilities=[f"fac-{i % 50}"])
-    groups: dict[str, list[str]] = {}
-    for i in range(users - len(rows)):
-        user(f"rep-{i}", "sales", rng.choice(region_ids))
-        if rng.random() < 0.95:
-            groups.setdefault(f"dist-{rng.randrange(distributors)}", []).append(f"rep-{i}")
-    return {
-        "version": bo.FORMAT_VERSION,
-        "settings": {"field_users_can_reopen_cases": False},
-        "regions": [{"id": r, "manager": f"rm-{i}"} for i, r in enumerate(region_ids)],
-        "users": rows,
-        "groups": [{"distributor": d, "reps": reps} for d, reps in sorted(groups.items())],
-    }
-
-
 def build(seed: int = 11) -> tuple[bo.Org, list[bo.Case], list[tuple[str, bo.Case]]]:
-    """The org, its cases, and a sample of (user, case) questions: a third of them related."""
-    org = bo.from_dict(org_data(users=USERS, distributors=200, regions=100, seed=seed))
-    rng = random.Random(seed)
-    field = sorted(u for u, user in org.users.items() if user.role.has_region)
-    statuses = list(bo.CaseStatus)
-    cases = []
-    for i in range(CASES):
-        rep = rng.choice(field)
-        distributor = org.distributor_of(rep)
-        mates = sorted(org.reps_of(distributor) - {rep}) if distributor else []
-        sub = rng.choice(mates) if mates and rng.random() < 0.3 else None
-        cases.append(
-            bo.Case(
-                f"c-{i}",
-                rep,
-                sub_rep=sub,
-                facility=f"fac-{rng.randrange(50)}",
-                status=rng.choice(statuses),
-            )
-        )
-    users = sorted(org.users)
-    questions: list[tuple[str, bo.Case]] = []
-    for i in range(DECISIONS):
-        case = rng.choice(cases)
-        kind = i % 3
-        if kind == 0:  # anyone: mostly denials
-            questions.append((rng.choice(users), case))
-        elif kind == 1:  # the case's distributor, or the rep itself
-            questions.append((org.distributor_of(case.representative) or case.representative, case))
-        else:  # the manager of the rep's region
-            region = org.users[case.representative].region
-            manager = org.region(region).manager if region else None
-            questions.append((manager or case.representative, case))
-    return org, cases, questions
+    """The org, its cases, and (user, case) questions, from the same workload as run.py."""
+    org = bench_org(USERS, seed=seed)
+    cases = make_cases(org, CASES, seed=seed)
+    return org, cases, case_questions(org, cases, DECISIONS, seed=seed)
 
 
-def per_call(fn: Callable[[str, Any], object], questions: Sequence[tuple[str, Any]]) -> float:
-    """Best-of-REPEATS ns per call of ``fn`` over ``questions``."""
+def per_call(
+    fn: Callable[[str, Any], object],
+    questions: Sequence[tuple[str, Any]],
+    repeats: int = REPEATS,
+) -> float:
+    """Best-of-``repeats`` ns per call of ``fn`` over ``questions``."""
     best = float("inf")
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         gc.disable()
         start = time.process_time_ns()
         for user_id, case in questions:
@@ -104,19 +51,6 @@ def per_call(fn: Callable[[str, Any], object], questions: Sequence[tuple[str, An
         best = min(best, time.process_time_ns() - start)
         gc.enable()
     return best / len(questions)
-
-
-def first_pass(make: Callable[[], bo.Visibility], questions: Sequence[tuple[str, Any]]) -> float:
-    """ns per call of the first pass over a new Visibility (scopes built, nothing remembered)."""
-    vis = make()
-    ask = vis.can_view_case
-    gc.disable()
-    start = time.process_time_ns()
-    for user_id, case in questions:
-        ask(user_id, case)
-    elapsed = time.process_time_ns() - start
-    gc.enable()
-    return elapsed / len(questions)
 
 
 def main() -> None:
@@ -145,7 +79,7 @@ def main() -> None:
     rows.append(("can_view_case, asked again (remembered)", per_call(vis.can_view_case, questions)))
     rows.append((
         "can_view_case, first ask on a new Visibility",
-        min(first_pass(lambda: bo.Visibility(org), questions) for _ in range(3)),
+        min(per_call(bo.Visibility(org).can_view_case, questions, 1) for _ in range(3)),
     ))  # fmt: skip
     forgetful = bo.Visibility(org, memo_size=0)
     rows.append(("can_view_case, memo_size=0", per_call(forgetful.can_view_case, questions)))
