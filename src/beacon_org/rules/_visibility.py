@@ -302,7 +302,10 @@ class _Scope:
                 return Decision(allowed=False, reason=NOT_IN_MANAGED_REGION, suggestion=fix)
             return _DENY_NOT_OWN  # a facility manager enters cases for itself only
         if isinstance(table, _Fixed):
-            return table.decision
+            denial = table.decision
+            if denial.suggestion is None or self.may_edit_after_fix(table.reason, denial, None):
+                return denial
+            return _without_suggestion(denial)  # its fix would leave its own cases read-only
         assert isinstance(table, _Grants)
         block = self.edit_block.get(table.reason)  # a custodian-only user's own cases: read-only
         if block is not None:
@@ -310,7 +313,7 @@ class _Scope:
         path = (*table.prefix, rep_id) if table is self.every else table.prefix
         return Decision(allowed=True, reason=table.reason, path=path)
 
-    def may_edit_after_fix(self, relation: str | None, view: Decision, case: Case) -> bool:
+    def may_edit_after_fix(self, relation: str | None, view: Decision, case: Case | None) -> bool:
         """Would the change a view denial suggests also let the user edit the case (were it open)?"""
         if self.every is not None:
             return True
