@@ -13,11 +13,15 @@ Complete and the directory records mercy-general, st-lukes, dr-okafor and stryde
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import beacon_org as bo
+from beacon_org.cli import main
 from beacon_org.testing import build_org, sample_org
 from beacon_org.testing.strategies import orgs
 
@@ -354,3 +358,49 @@ def test_paths_run_from_the_actor_to_the_representative(
         if decision.reason != "org-wide":
             pairs = zip(decision.path, decision.path[1:], strict=False)
             assert all(graph.has_edge(a, b) for a, b in pairs)
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+def _bundle(tmp_path: Path) -> str:
+    path = tmp_path / "sample.json"
+    data = bo.to_dict(ORG)
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_explain_create_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _bundle(tmp_path)
+    assert (
+        main(["explain", path, "rm-central", "create-case", "rep-a2", "--sub-rep", "rep-a1"]) == 0
+    )
+    assert capsys.readouterr().out == (
+        "create-case for rep-a2 with rep-a1 as rm-central: allowed "
+        "(regional-manager-of-representative)\n  because: rm-central -> central -> rep-a2\n"
+    )
+    assert main(["explain", path, "dist-a", "create-case", "rep-b1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["create_case"] == {
+        "allowed": False,
+        "reason": "not-in-group",
+        "path": [],
+        "suggestion": "move rep-b1 from dist-b to dist-a",
+    }
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["dist-a", "create-case", "nobody"], "unknown user 'nobody'"),
+        (["dist-a", "c-1", "rep-a1"], "go with 'create-case'"),
+        (["dist-a", "create-case"], "unknown case 'create-case'"),
+    ],
+)
+def test_explain_create_case_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    assert main(["explain", _bundle(tmp_path), *arguments]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
