@@ -27,6 +27,7 @@ def _report() -> Iterator[None]:
 
 _ACTION = {("case", "view"): "view_case", ("case", "edit"): "edit_case"}
 _ACTION |= {("item", "use"): "use_item", ("item", "view"): "view_item"}
+_ACTION |= {("user", "create_case"): "create_case"}
 
 
 def cedar_disagreements(

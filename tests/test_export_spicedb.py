@@ -75,6 +75,14 @@ def assert_same_answers(
         assert db.lookup_subjects("case", case.id, "view") == set(visibility.case_viewers(case)), (
             case
         )
+    # user#create_case: the representatives each user may enter cases for.
+    creates = {
+        (a.user, a.resource_id) for a in expected if a.permission == "create_case" and a.allowed
+    }
+    for user in users:
+        assert db.lookup_resources("user", "create_case", user) == {
+            rep for actor, rep in creates if actor == user
+        }, user
 
 
 def test_sample_org_answers_match() -> None:
@@ -94,6 +102,24 @@ def test_sample_org_answers_match() -> None:
         db.apply(relationship_changes(locked, trained, case_list, item_list))
         assert_same_answers(db, trained, case_list, item_list)
         assert "c-100" in db.lookup_resources("case", "view", "rm-new")
+
+
+def test_a_wrong_create_case_rule_disagrees() -> None:
+    # The comparison can fail: forget that no one enters a case for a deactivated user.
+    org = sample_org()
+    export = to_spicedb(org)
+    wrong = export.schema.replace(
+        "permission create_case = (org->org_wide + field_acting + overseer) - inactive",
+        "permission create_case = org->org_wide + field_acting + overseer",
+    )
+    assert wrong != export.schema
+    question = expected_answers(org, users=["owner"], representatives=["rep-gone"])
+    with SpiceDB() as db:
+        db.load(export)
+        assert db.check(question) == [False]
+        db.load(type(export)(wrong, export.relationships))
+        assert db.check(question) == [True]
+    assert not bo.Visibility(org).can_create_case("owner", "rep-gone")
 
 
 def test_an_unreachable_library_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:

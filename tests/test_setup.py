@@ -91,6 +91,11 @@ ORG_CASES: list[tuple[str, object, str]] = [
     ),
     ("shared-inventory-off", lambda o: o.set_shared_inventory("dist-a", False), "dist-a"),
     (
+        "distributor-cannot-enter-cases",
+        lambda o: o.update_user("dist-a", custodian_only=True),
+        "rep-a1",
+    ),
+    (
         "distributor-personal-email",
         lambda o: o.add_user(
             "dist-p", email="pat.jones@gmail.com", role="distributor", region="west"
@@ -130,6 +135,38 @@ def test_locked_user_also_reported_without_directory_records_but_not_org_wide_us
 def test_custodian_only_warehouse_needs_no_group_region_or_records() -> None:
     org = with_user(clean_org(), "wh", "sales", custodian_only=True, records=())
     assert bo.check_setup(org, [*CLEAN_ITEMS, bo.InventoryItem("ret-1", "wh")]) == []
+
+
+def test_a_distributor_that_cannot_enter_its_reps_cases_is_reported_per_rep() -> None:
+    # "if a back-office person [...] will be entering cases on behalf of all of the sales reps
+    # in the distributorship, then it may make sense to make them the distributor"
+    org = clean_org().update_user("dist-a", custodian_only=True)
+    found = [f for f in bo.check_setup(org) if f.code == "distributor-cannot-enter-cases"]
+    assert [f.subject for f in found] == ["rep-a1", "rep-a2"]
+    assert found[0].message.endswith("(custodian-only): turn off custodian-only for dist-a")
+    # a rep who does not use the system: the distributor enters its cases, at its records
+    silent = with_user(clean_org(), "rep-c", "sales", custodian_only=True, records=())
+    silent = silent.assign_rep("rep-c", "dist-a")
+    assert codes(bo.check_setup(silent, CLEAN_ITEMS)) == {
+        ("distributor-cannot-enter-cases", "rep-c")
+    }
+    assert bo.check_setup(silent.assign_directory_records("rep-c", RECORDS), CLEAN_ITEMS) == []
+    # a deactivated distributor is distributor-inactive's finding; a rep without records, which
+    # is not custodian-only, user-without-directory-records'
+    assert "distributor-cannot-enter-cases" not in {
+        f.code for f in bo.check_setup(clean_org().deactivate("dist-a"))
+    }
+    bare = clean_org().remove_directory_records("rep-a1", RECORDS)
+    assert "distributor-cannot-enter-cases" not in {f.code for f in bo.check_setup(bare)}
+
+
+def test_readiness_asks_records_of_a_custodian_only_rep_its_distributor_enters_cases_for() -> None:
+    org = with_user(clean_org(), "rep-c", "sales", custodian_only=True, records=())
+    org = org.assign_rep("rep-c", "dist-a")
+    r = bo.readiness(org, "dist-a", CLEAN_ITEMS)
+    assert [s.name for s in r.missing] == ["user-setup"]
+    assert r.missing[0].detail == "rep-c: no directory records, so dist-a cannot enter its cases"
+    assert bo.readiness(org.assign_directory_records("rep-c", RECORDS), "dist-a", CLEAN_ITEMS)
 
 
 def test_region_without_manager_says_how_many_it_leaves_unwatched() -> None:
@@ -331,3 +368,22 @@ def test_errors_about_items_match_who_may_hold(
         and not (org.users[i.custodian].active and org.users[i.custodian].role.can_hold_inventory)
     }
     assert errors == expected
+
+
+@given(org_items_cases())
+def test_case_entry_findings_name_the_reps_their_distributor_cannot_enter_cases_for(
+    data: tuple[bo.Org, list[bo.InventoryItem], list[bo.Case]],
+) -> None:
+    org = data[0]
+    found = {f.subject for f in bo.check_setup(org) if f.code == "distributor-cannot-enter-cases"}
+    expected = set()
+    for rep_id, rep in org.users.items():
+        distributor = org.distributor_of(rep_id)
+        if not rep.active or distributor is None or not org.users[distributor].active:
+            continue
+        if rep.directory_records:
+            if not org.users[distributor].can_act:
+                expected.add(rep_id)
+        elif rep.custodian_only:
+            expected.add(rep_id)
+    assert found == expected

@@ -238,6 +238,10 @@ _CHANGES: list[tuple[re.Pattern[str], Callable[[bo.Org, re.Match[str]], bo.Org]]
         lambda org, m: org.update_user(m[2], facilities=org.users[m[2]].facilities | {m[1]}),
     ),
     (
+        re.compile(r"assign directory record (\S+) to (\S+)"),
+        lambda org, m: org.assign_directory_records(m[2], [m[1]]),
+    ),
+    (
         re.compile(r"allow field users to reopen cases"),
         lambda org, m: org.configure(field_users_can_reopen_cases=True),
     ),
@@ -270,6 +274,26 @@ def _check_suggestions(org: bo.Org, some_cases: list[bo.Case]) -> int:
             if decision.suggestion is not None:
                 changed = bo.Visibility(apply_suggestion(org, decision.suggestion))
                 assert changed.can_pull_reports(user_id, about), decision
+                applied += 1
+        applied += _check_create_suggestions(org, vis, user_id, some_cases)
+    return applied
+
+
+def _check_create_suggestions(
+    org: bo.Org, vis: bo.Visibility, user_id: str, some_cases: list[bo.Case]
+) -> int:
+    # Entering a case for each user, at each case's facility and with its sub-rep, and at a
+    # facility nobody is authorised for.
+    applied = 0
+    entered = {(None, None), ("fac-9", None), *((c.facility, c.sub_rep) for c in some_cases)}
+    for rep in org.users:
+        for facility, sub_rep in sorted(entered, key=str):
+            decision = vis.can_create_case(user_id, rep, facility=facility, sub_rep=sub_rep)
+            if decision.suggestion is not None:
+                assert not decision
+                changed = bo.Visibility(apply_suggestion(org, decision.suggestion))
+                again = changed.can_create_case(user_id, rep, facility=facility, sub_rep=sub_rep)
+                assert again, (decision, user_id, rep, facility, sub_rep, again)
                 applied += 1
     return applied
 

@@ -243,6 +243,11 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
     if args.user not in org.users:
         msg = f"unknown user {args.user!r} in {args.bundle!r}"
         raise _BadInput(msg)
+    if args.case_id == "create-case" and args.representative is not None:
+        return _explain_create(args, org, out)
+    if args.representative is not None or args.facility or args.sub_rep:
+        msg = "REP, --facility and --sub-rep go with 'create-case': explain BUNDLE USER create-case REP"
+        raise _BadInput(msg)
     case = next((c for c in bundle.cases if c.id == args.case_id), None)
     if case is None:
         msg = f"unknown case {args.case_id!r} in {args.bundle!r}"
@@ -265,6 +270,29 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"  because: {' -> '.join(d.path)}\n")
         if not d.allowed and d.suggestion:
             out.write(f"  would be granted by: {d.suggestion}\n")
+    return EXIT_OK
+
+
+def _explain_create(args: argparse.Namespace, org: Any, out: TextIO) -> int:
+    # explain BUNDLE USER create-case REP [--facility F] [--sub-rep S]
+    rep = args.representative
+    if rep not in org.users:
+        msg = f"unknown user {rep!r} in {args.bundle!r}"
+        raise _BadInput(msg)
+    d = Visibility(org).can_create_case(
+        args.user, rep, facility=args.facility, sub_rep=args.sub_rep
+    )
+    if args.json:
+        report = {"user": args.user, "representative": rep, "create_case": _decision_json(d)}
+        out.write(json.dumps(report, indent=2) + "\n")
+        return EXIT_OK
+    where = "".join(f" {k} {v}" for k, v in (("at", args.facility), ("with", args.sub_rep)) if v)
+    verdict = "allowed" if d.allowed else "denied"
+    out.write(f"create-case for {rep}{where} as {args.user}: {verdict} ({d.reason})\n")
+    if d.path:
+        out.write(f"  because: {' -> '.join(d.path)}\n")
+    if not d.allowed and d.suggestion:
+        out.write(f"  would be granted by: {d.suggestion}\n")
     return EXIT_OK
 
 
@@ -348,6 +376,14 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("bundle", metavar="BUNDLE", help=bundle_help)
     explain.add_argument("user", metavar="USER", help="the asking user's id")
     explain.add_argument("case_id", metavar="CASE_ID", help="the id of a case in the bundle")
+    explain.add_argument(
+        "representative",
+        metavar="REP",
+        nargs="?",
+        help="with CASE_ID 'create-case': may USER enter a case for REP",
+    )
+    explain.add_argument("--facility", help="create-case: the new case's facility")
+    explain.add_argument("--sub-rep", dest="sub_rep", help="create-case: the new case's sub-rep")
     explain.add_argument("--json", action="store_true", help="write JSON for machines")
     explain.set_defaults(run=_explain)
 

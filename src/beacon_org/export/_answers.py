@@ -9,6 +9,7 @@ import attrs
 
 from .._org import Org
 from ..rules import Custody, Visibility
+from ..rules._visibility import NOT_AUTHORISED_FOR_FACILITY
 from ._ids import spicedb_id
 from ._relations import case_records, item_records
 
@@ -19,8 +20,9 @@ __all__ = ["Answer", "expected_answers"]
 class Answer:
     """One permission answered by beacon_org: may ``user`` have ``permission`` on the object.
 
-    ``permission`` is ``view`` or ``edit`` on a ``case``, ``use`` or ``view`` on an ``item``,
-    named as in the SpiceDB schema and OpenFGA model.
+    ``permission`` is ``view`` or ``edit`` on a ``case``, ``use`` or ``view`` on an ``item``, or
+    ``create_case`` on a ``user`` (the representative), named as in the SpiceDB schema and
+    OpenFGA model.
     """
 
     user: str
@@ -43,28 +45,35 @@ def expected_answers(
     items: Iterable[Any] = (),
     *,
     users: Iterable[str] | None = None,
+    representatives: Iterable[str] | None = None,
 ) -> list[Answer]:
     """Return beacon_org's answer for every user (or ``users``), case and item, and permission.
 
     ``case#view`` and ``case#edit`` come from :class:`~beacon_org.Visibility`; ``item#use`` from
     :meth:`Custody.can_use <beacon_org.Custody.can_use>` with ``on=None`` and ``item#view`` from
-    :meth:`Custody.visible_inventory <beacon_org.Custody.visible_inventory>`. These are the
-    assertions of :meth:`SpiceDBExport.validation_yaml` and :meth:`OpenFGAExport.test_yaml`.
+    :meth:`Custody.visible_inventory <beacon_org.Custody.visible_inventory>`; ``user#create_case``,
+    for every user of the org (or ``representatives``) as the representative, from
+    :meth:`Visibility.can_create_case <beacon_org.Visibility.can_create_case>` without a facility
+    or sub-rep, which the engines leave to the data: a facility manager's own case, denied
+    there for want of a facility, counts as granted. These are the assertions of
+    :meth:`SpiceDBExport.validation_yaml` and :meth:`OpenFGAExport.test_yaml`.
 
     Examples
     --------
     >>> from beacon_org.export import expected_answers
     >>> from beacon_org.testing import sample_org, sample_cases
-    >>> [a for a in expected_answers(sample_org(), sample_cases()[:1], users=["rep-a2"])]
-    ... # doctest: +NORMALIZE_WHITESPACE
+    >>> expected_answers(sample_org(), sample_cases()[:1], users=["rep-a2"],
+    ...                  representatives=["rep-a2"])  # doctest: +NORMALIZE_WHITESPACE
     [Answer(user='rep-a2', permission='view', resource_type='case', resource_id='c-100', allowed=True),
-     Answer(user='rep-a2', permission='edit', resource_type='case', resource_id='c-100', allowed=False)]
+     Answer(user='rep-a2', permission='edit', resource_type='case', resource_id='c-100', allowed=False),
+     Answer(user='rep-a2', permission='create_case', resource_type='user', resource_id='rep-a2', allowed=True)]
     """
     cases = list(cases)
     items = list(items)
     case_ids = [case.id for case in case_records(cases)]
     item_ids = [item.id for item in item_records(items)]
     user_ids = sorted(org.users) if users is None else list(users)
+    rep_ids = sorted(org.users) if representatives is None else list(representatives)
     visibility = Visibility(org)
     custody = Custody(org, items)
     out: list[Answer] = []
@@ -80,4 +89,14 @@ def expected_answers(
         for item_id in item_ids:
             out.append(Answer(user, "use", "item", item_id, custody.can_use(user, item_id).allowed))
             out.append(Answer(user, "view", "item", item_id, item_id in visible))
+        for rep in rep_ids:
+            out.append(Answer(user, "create_case", "user", rep, _may_create(visibility, user, rep)))
     return out
+
+
+def _may_create(visibility: Visibility, actor: str, representative: str) -> bool:
+    # The engines state who may enter a case for whom. With no facility, the facility check
+    # fails only for a facility manager's own case (it must name one of its facilities), and it
+    # comes after every actor, representative and relation check: that part is the data's.
+    decision = visibility.can_create_case(actor, representative)
+    return decision.allowed or decision.reason == NOT_AUTHORISED_FOR_FACILITY

@@ -38,6 +38,7 @@ namespace Beacon {
   entity Item = { "holder"?: User, "org_custody": Bool, "active": Bool };
   action view_case, edit_case appliesTo { principal: User, resource: Case };
   action use_item, view_item appliesTo { principal: User, resource: Item };
+  action create_case appliesTo { principal: User, resource: User };
 }
 """
 
@@ -116,6 +117,17 @@ when {{
 permit (principal, {_EDIT}, resource)
 when {{ !resource.closed && {_ACTING} && ({_CASE_OVERSEER}) }};
 
+// Who may enter a case for a representative (the resource): an active user whose role holds
+// inventory; by org-wide users, itself, its distributor and its region's manager. The case's
+// facility and sub-rep are checks of the case's data, left to the service.
+@id("case-create")
+permit (principal, action == Beacon::Action::"create_case", resource)
+when {{
+  {_ACTING} && resource.active &&
+  ["sales", "distributor", "facility_manager"].contains(resource.role) &&
+  ({_ORG_WIDE} || resource == principal || {_overseer("resource")})
+}};
+
 // Org-wide roles use the organisation's own active items and see every item.
 @id("item-org-wide")
 permit (principal, action in [Beacon::Action::"use_item", Beacon::Action::"view_item"], resource)
@@ -152,8 +164,9 @@ class CedarExport:
     """An org, its cases and its items for Cedar: schema, policies and entities (JSON).
 
     Ask with principal ``Beacon::User::"ID"``, action ``Beacon::Action::"view_case"``,
-    ``"edit_case"``, ``"use_item"`` or ``"view_item"``, and resource ``Beacon::Case::"ID"`` or
-    ``Beacon::Item::"ID"``; ids are beacon_org's own (Cedar takes any string).
+    ``"edit_case"``, ``"use_item"``, ``"view_item"`` or ``"create_case"``, and resource
+    ``Beacon::Case::"ID"``, ``Beacon::Item::"ID"`` or (``create_case``: the representative)
+    ``Beacon::User::"ID"``; ids are beacon_org's own (Cedar takes any string).
     """
 
     schema: str
@@ -163,12 +176,13 @@ class CedarExport:
     def request(self, user_id: str, action: str, object_id: str) -> dict[str, Any]:
         """Return a ``cedarpy.is_authorized`` request: may ``user_id`` do ``action`` on the object.
 
-        ``action`` is ``view_case``, ``edit_case``, ``use_item`` or ``view_item``.
+        ``action`` is ``view_case``, ``edit_case``, ``use_item``, ``view_item`` or
+        ``create_case`` (whose object is the representative's user id).
 
         Raises
         ------
         beacon_org.InvalidValueError
-            If ``action`` is none of those four.
+            If ``action`` is none of those five.
 
         Examples
         --------
@@ -193,6 +207,7 @@ _ACTION_RESOURCE = {
     "edit_case": "Case",
     "use_item": "Item",
     "view_item": "Item",
+    "create_case": "User",
 }
 
 
@@ -235,7 +250,9 @@ def to_cedar(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> 
     """Return the Cedar schema, policies and entities that answer as beacon_org's rules do.
 
     ``view_case``, ``edit_case``, ``use_item`` and ``view_item`` answer as ``can_view_case``,
-    ``can_edit_case``, ``can_use`` (``on=None``) and ``visible_inventory``.
+    ``can_edit_case``, ``can_use`` (``on=None``) and ``visible_inventory``; ``create_case`` on a
+    ``User`` (the representative) answers who may enter a case for whom, as ``can_create_case``
+    does without a facility or sub-rep (a case's facility and sub-rep are checks of its data).
 
     Raises
     ------

@@ -34,6 +34,8 @@ type user
     define deactivated: [user]
     define locked: [user]
     define custodian_only: [user]
+    define org: [organization]
+    define inactive: [user:*]
     define signed_out: deactivated or locked
     define barred: signed_out or custodian_only
     define org_wide: role_back_office but not barred
@@ -47,6 +49,8 @@ type user
     define sub_rep_viewer: party but not barred
     define overseer: acting_distributor from distributor or acting_manager from region
     define pool: shares_inventory and field_acting from rep
+    define may_create_case: org_wide from org or field_acting or overseer
+    define create_case: may_create_case but not inactive
 
 type region
   relations
@@ -143,6 +147,7 @@ class OpenFGAExport:
           - name: "beacon_org"
             check:
               - {user: "user:ops-1", object: "item:i-1", assertions: {use: true, view: true}}
+              - {user: "user:ops-1", object: "user:ops-1", assertions: {create_case: false}}
         <BLANKLINE>
         """
         lines = [f"name: {_q(name)}", "model: |"]
@@ -189,7 +194,8 @@ def to_openfga(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     """Return the OpenFGA model and tuples that answer as beacon_org's rules do.
 
     The same relations and permissions as :func:`~beacon_org.export.to_spicedb`: ``case#view``,
-    ``case#edit``, ``item#use`` and ``item#view`` for ``user:ID``.
+    ``case#edit``, ``item#use`` and ``item#view`` for ``user:ID``, and ``user:REP#create_case``
+    (who may enter a case for the representative; its facility and sub-rep are checks of data).
 
     Raises
     ------

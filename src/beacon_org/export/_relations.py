@@ -90,6 +90,11 @@ def _user_triples(org: Org, enc: _Encoders) -> Iterator[Triple]:
             yield (_ORGANIZATION, "back_office", me)
         if not user.active:
             yield (me, "deactivated", me)
+            # The same fact as every subject sees it: create_case excludes them all.
+            yield (me, "inactive", _EVERYONE)
+        if role.can_hold_inventory:
+            # A possible representative: the back office may enter its cases.
+            yield (me, "org", _ORGANIZATION)
         if not (user.training_complete or role.is_org_wide):
             yield (me, "locked", me)
         if user.custodian_only:

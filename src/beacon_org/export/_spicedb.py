@@ -21,7 +21,9 @@ __all__ = [
 
 #: The SpiceDB schema of every export. ``case#view``, ``case#edit``, ``item#use`` and
 #: ``item#view`` for ``user:ID`` answer as ``can_view_case``, ``can_edit_case``, ``can_use``
-#: (``on=None``) and ``visible_inventory``. One statement per line, as SpiceDB requires.
+#: (``on=None``) and ``visible_inventory``; ``user:REP#create_case`` for ``user:ID`` answers the
+#: actor-representative part of ``can_create_case`` (see :func:`to_spicedb`). One statement per
+#: line, as SpiceDB requires.
 SPICEDB_SCHEMA = """\
 /** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */
 
@@ -51,6 +53,10 @@ definition user {
     relation locked: user
     /** itself, when it holds inventory but never acts */
     relation custodian_only: user
+    /** on a user that may be a case's representative (sales, distributor, facility_manager): the organisation, whose back office enters cases for it */
+    relation org: organization
+    /** user:* while deactivated: no one enters a case for it (deactivated is the same fact, for its own permissions) */
+    relation inactive: user:*
     /** what keeps a user from signing in, and from acting */
     permission signed_out = deactivated + locked
     permission barred = signed_out + custodian_only
@@ -73,6 +79,8 @@ definition user {
     permission overseer = distributor->acting_distributor + region->acting_manager
     /** on a distributor that shares its inventory: its reps who may act */
     permission pool = shares_inventory & rep->field_acting
+    /** who may enter a case with this user as its representative (can_create_case without facility and sub-rep: those are checks of the case's data) */
+    permission create_case = (org->org_wide + field_acting + overseer) - inactive
 }
 
 definition region {
@@ -157,12 +165,13 @@ class SpiceDBExport:
         >>> from beacon_org.testing import sample_org, sample_items
         >>> org, items = sample_org(), sample_items()[:1]
         >>> text = to_spicedb(org, items=items).validation_yaml(
-        ...     expected_answers(org, items=items, users=["owner"]))
+        ...     expected_answers(org, items=items, users=["owner"], representatives=["rep-a1"]))
         >>> print(text[text.index("assertions"):])
         assertions:
           assertTrue:
             - "item:kit-org-1#use@user:owner"
             - "item:kit-org-1#view@user:owner"
+            - "user:rep-a1#create_case@user:owner"
           assertFalse: []
         <BLANKLINE>
         """
@@ -186,8 +195,13 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     In the result, the permissions ``case#view``, ``case#edit``, ``item#use`` and ``item#view``
     for ``user:ID`` answer exactly as ``Visibility(org).can_view_case``, ``can_edit_case``,
     ``Custody(org, items).can_use`` (with ``on=None``: SpiceDB never sees expiry dates) and
-    ``visible_inventory``. Inactive, locked and custodian-only users, closed cases and inactive
-    items are relationships too, so deactivating a user is one relationship write.
+    ``visible_inventory``. ``user:REP#create_case`` for ``user:ID`` answers
+    ``can_create_case(ID, REP)`` on who may enter a case for whom; the facility and the sub-rep
+    of a new case are checks of its data that stay with the service (a facility manager's own
+    case, which needs one of its facilities, is granted here), see *When one process is not
+    enough* in the docs. Inactive, locked and custodian-only users, closed cases and inactive
+    items are relationships too, so deactivating a user is two relationship writes
+    (``deactivated`` for its own permissions, ``inactive@user:*`` for ``create_case``).
 
     Parameters
     ----------
@@ -211,8 +225,10 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     >>> from beacon_org.export import to_spicedb
     >>> from beacon_org.testing import sample_org
     >>> export = to_spicedb(sample_org())
-    >>> [r for r in export.relationships if r.startswith("user:wh-quarantine#")]
-    ['user:wh-quarantine#custodian_only@user:wh-quarantine', 'user:wh-quarantine#role_sales@user:wh-quarantine']
+    >>> [r for r in export.relationships if r.startswith("user:rep-gone#")]  # doctest: +NORMALIZE_WHITESPACE
+    ['user:rep-gone#deactivated@user:rep-gone', 'user:rep-gone#inactive@user:*',
+     'user:rep-gone#org@organization:=40org', 'user:rep-gone#region@region:west',
+     'user:rep-gone#role_sales@user:rep-gone']
     >>> export.schema.splitlines()[0]
     '/** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */'
     """

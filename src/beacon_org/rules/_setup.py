@@ -18,6 +18,7 @@ from .._errors import InvalidValueError, RoleError
 from .._model import ORG_CUSTODY, Role, User
 from .._org import Org
 from ._records import Finding, Severity
+from ._visibility import Visibility
 
 __all__ = [
     "READINESS_STEPS",
@@ -47,6 +48,7 @@ SETUP_CODES: dict[str, Severity] = {
     "facility-manager-without-facility": Severity.WARNING,
     "sub-rep-outside-group": Severity.WARNING,
     "sub-rep-inactive": Severity.WARNING,
+    "distributor-cannot-enter-cases": Severity.WARNING,
     "item-held-by-rep-of-sharing-distributor": Severity.ADVICE,
     "distributor-personal-email": Severity.ADVICE,
     "shared-inventory-off": Severity.ADVICE,
@@ -200,6 +202,7 @@ def _user_findings(org: Org) -> Iterator[Finding]:
             "the organisation has no active primary admin: give one account the primary_admin "
             "role so someone owns the organisation",
         )
+    vis = Visibility(org)
     for uid in sorted(org.users):
         user = org.users[uid]
         if not user.active:
@@ -215,10 +218,10 @@ def _user_findings(org: Org) -> Iterator[Finding]:
                     )
             # A deactivated account is out of use: the rest of the setup does not apply to it.
             continue
-        yield from _active_user_findings(org, user)
+        yield from _active_user_findings(org, user, vis)
 
 
-def _active_user_findings(org: Org, user: User) -> Iterator[Finding]:
+def _active_user_findings(org: Org, user: User, vis: Visibility) -> Iterator[Finding]:
     uid, role, label = user.id, user.role, _label(user)
     if user.locked:
         yield _finding(
@@ -242,6 +245,8 @@ def _active_user_findings(org: Org, user: User) -> Iterator[Finding]:
             f"sales rep {label} is in no distributor group: no distributor sees their cases or "
             "inventory; assign them to their distributor if they have one",
         )
+    if role is Role.SALES:
+        yield from _case_entry_findings(org, user, vis)
     if role.has_region and acts and user.region is None:
         yield _finding(
             "user-without-region",
@@ -265,6 +270,40 @@ def _active_user_findings(org: Org, user: User) -> Iterator[Finding]:
             f"facility manager {label} is tied to no facility, so they see only their own cases; "
             "add their facilities",
         )
+
+
+def _case_entry_findings(org: Org, rep: User, vis: Visibility) -> Iterator[Finding]:
+    # "if a back-office person [...] will be entering cases on behalf of all of the sales reps
+    # in the distributorship, then it may make sense to make them the distributor": can it?
+    distributor_id = org._distributor_of.get(rep.id)
+    if distributor_id is None or not org._users[distributor_id].active:
+        return  # rep-without-group, distributor-inactive
+    if not rep.directory_records:
+        if (
+            rep.custodian_only
+        ):  # a rep who does not use the system: its distributor enters its cases
+            yield _finding(
+                "distributor-cannot-enter-cases",
+                rep.id,
+                f"distributor {distributor_id} cannot enter cases for {_label(rep)}, who has no "
+                "directory records (facilities, physicians, …); assign the records its cases "
+                "are entered at",
+            )
+        return  # otherwise user-without-directory-records says so
+    decisions = [
+        vis.can_create_case(distributor_id, rep.id, facility=record)
+        for record in sorted(rep.directory_records)
+    ]
+    if any(decisions):
+        return
+    denial = decisions[0]
+    fix = f": {denial.suggestion}" if denial.suggestion else ""
+    yield _finding(
+        "distributor-cannot-enter-cases",
+        rep.id,
+        f"distributor {distributor_id} cannot enter cases for {_label(rep)} at any of its "
+        f"directory records ({denial.reason}){fix}",
+    )
 
 
 def _distributor_findings(org: Org, user: User) -> Iterator[Finding]:
@@ -520,12 +559,16 @@ class Readiness:
         return readiness_html(self)
 
 
-def _setup_gaps(user: User) -> list[str]:
+def _setup_gaps(user: User, distributor_id: str | None = None) -> list[str]:
+    # ``distributor_id``: the user is a rep of that group, whose distributor enters its cases.
     gaps = []
     if user.locked:
         gaps.append('"Training Complete" not checked')
-    if not user.custodian_only and not user.directory_records:
-        gaps.append("no directory records")
+    if not user.directory_records:
+        if not user.custodian_only:
+            gaps.append("no directory records")
+        elif distributor_id is not None:
+            gaps.append(f"no directory records, so {distributor_id} cannot enter its cases")
     return gaps
 
 
@@ -534,7 +577,8 @@ def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readi
 
     The steps, in the guide's order: the distributor account is active and able to act
     (``accounts``); at least one active sales rep is assigned (``reps-assigned``); the distributor
-    and every active rep have directory records and Training Complete (``user-setup``); shared
+    and every active rep have directory records and Training Complete (``user-setup``; a
+    custodian-only rep needs the records too, as its distributor enters its cases); shared
     inventory is decided: always done, the detail says which way (``shared-inventory``); the
     group (the distributor or its active reps) holds at least one active item (``inventory``).
     Deactivated reps are left out of the group's steps.
@@ -643,7 +687,7 @@ def _reps_step(distributor_id: str, reps: list[str], gone: list[str]) -> Readine
 def _user_setup_step(distributor: User, reps: list[User]) -> ReadinessStep:
     missing = []
     for user in (distributor, *reps):
-        gaps = _setup_gaps(user)
+        gaps = _setup_gaps(user, None if user is distributor else distributor.id)
         if gaps:
             missing.append(f"{_label(user)}: {', '.join(gaps)}")
     if missing:

@@ -65,6 +65,13 @@ FACILITY_READ_ONLY = "facility-read-only"
 CASE_CLOSED = "case-closed"
 CASE_OPEN = "case-open"
 REOPEN_DISABLED = "reopen-disabled"
+# Entering a case for a representative (can_create_case). Its grants are the representative
+# relations above (org-wide, representative, distributor-of-representative,
+# regional-manager-of-representative): the ``by_rep`` tables of the asking user's scope, which
+# also grant editing an open case. These denials are about the representative and the case's data.
+CANNOT_BE_REPRESENTATIVE = "cannot-be-representative"
+NOT_AUTHORISED_FOR_FACILITY = "not-authorised-for-facility"
+SUB_REP_NOT_IN_GROUP = "sub-rep-not-in-group"
 
 _EMPTY: frozenset[str] = frozenset()
 _CLOSED = frozenset(s for s in CaseStatus if s.is_closed)
@@ -274,7 +281,39 @@ class _Scope:
                         return None, self.miss(case)
         return table.reason, table[case.id]  # type: ignore[attr-defined]
 
-    def may_edit_after_fix(self, relation: str | None, view: Decision, case: Case) -> bool:
+    def representing(self, rep_id: str) -> Decision:
+        """May this user enter a case for ``rep_id`` (the representative's own state aside)?
+
+        The grant is the relation that would let it edit an open case of ``rep_id``'s, with a path
+        that ends at the representative; a denial is the one viewing gives, or ``not-own-case``.
+        """
+        user = self.user
+        assert user is not None  # unknown users are answered before
+        table = self.every if self.every is not None else self.by_rep.get(rep_id)
+        if table is None:
+            if self.miss_decision is not None:
+                return self.miss_decision  # barred, or a sales user's someone else
+            org, uid = self.vis.org, user.id
+            if self.role is Role.DISTRIBUTOR:
+                fix = _group_fix(org, uid, (rep_id,))
+                return Decision(allowed=False, reason=NOT_IN_GROUP, suggestion=fix)
+            if self.role is Role.REGIONAL_MANAGER:
+                fix = _region_fix(org, uid, (rep_id,))
+                return Decision(allowed=False, reason=NOT_IN_MANAGED_REGION, suggestion=fix)
+            return _DENY_NOT_OWN  # a facility manager enters cases for itself only
+        if isinstance(table, _Fixed):
+            denial = table.decision
+            if denial.suggestion is None or self.may_edit_after_fix(table.reason, denial, None):
+                return denial
+            return _without_suggestion(denial)  # its fix would leave its own cases read-only
+        assert isinstance(table, _Grants)
+        block = self.edit_block.get(table.reason)  # a custodian-only user's own cases: read-only
+        if block is not None:
+            return block
+        path = (*table.prefix, rep_id) if table is self.every else table.prefix
+        return Decision(allowed=True, reason=table.reason, path=path)
+
+    def may_edit_after_fix(self, relation: str | None, view: Decision, case: Case | None) -> bool:
         """Would the change a view denial suggests also let the user edit the case (were it open)?"""
         if self.every is not None:
             return True
@@ -353,6 +392,56 @@ def _group_fix(org: Org, distributor_id: str, subjects: Iterable[str]) -> str | 
             return f"assign {subject} to {distributor_id}"
         return f"move {subject} from {current} to {distributor_id}"
     return None
+
+
+def _representative_denial(rep: User) -> Decision | None:
+    # A case's representative is an active user whose role holds inventory.
+    if rep.role.can_hold_inventory:
+        if rep.active:
+            return None
+        fix: str | None = f"reactivate {rep.id}"
+    else:
+        fix = None
+    return Decision(allowed=False, reason=CANNOT_BE_REPRESENTATIVE, suggestion=fix)
+
+
+def _facility_denial(actor: User, rep: User, facility: str | None) -> Decision | None:
+    # The representative's directory records authorise it at a facility; a facility manager's
+    # facilities do, and it enters its own cases only at one of them.
+    if rep.role is Role.FACILITY_MANAGER:
+        if facility is None:
+            if actor.id != rep.id:
+                return None
+            return Decision(allowed=False, reason=NOT_AUTHORISED_FOR_FACILITY)
+        if facility in rep.facilities:
+            return None
+        fix = f"add facility {facility} to {rep.id}"
+    elif facility is None or facility in rep.directory_records:
+        return None
+    else:
+        fix = f"assign directory record {facility} to {rep.id}"
+    return Decision(allowed=False, reason=NOT_AUTHORISED_FOR_FACILITY, suggestion=fix)
+
+
+def _sub_rep_denial(org: Org, rep: User, group: str | None, sub_rep: str | None) -> Decision | None:
+    # ``group``: the distributor of the representative's group (itself, for a distributor).
+    if sub_rep is None:
+        return None
+    sub = org._users.get(sub_rep)
+    if sub is None or sub_rep == rep.id:
+        return Decision(allowed=False, reason=SUB_REP_NOT_IN_GROUP)
+    inside = group is not None and (sub_rep == group or org._distributor_of.get(sub_rep) == group)
+    if inside and sub.active:
+        return None
+    fix: str | None = None
+    if inside:
+        fix = f"reactivate {sub_rep}"
+    elif sub.active and group is not None:
+        fix = _group_fix(org, group, (sub_rep,))
+    return Decision(allowed=False, reason=SUB_REP_NOT_IN_GROUP, suggestion=fix)
+
+
+_ACTOR_BARS = frozenset({INACTIVE, LOCKED, CUSTODIAN_ONLY})
 
 
 def _region_fix(org: Org, manager_id: str, subjects: Iterable[str]) -> str | None:
@@ -777,6 +866,118 @@ class Visibility:
                     by_facility.setdefault(facility, set()).add(user.id)
         self._org_wide = frozenset(org_wide)
         self._facility_managers = {f: frozenset(ids) for f, ids in by_facility.items()}
+
+    # --- entering a case ---------------------------------------------------------------------
+
+    def can_create_case(
+        self,
+        actor_id: str,
+        representative_id: str,
+        *,
+        facility: str | None = None,
+        sub_rep: str | None = None,
+    ) -> Decision:
+        """May ``actor_id`` enter a case whose representative is ``representative_id``?
+
+        The seed's "entering cases on behalf of all of the sales reps": the actor must be able to
+        act and be org-wide, the representative itself, the representative's distributor or the
+        manager of the representative's region, exactly the relations that let it edit an open
+        case of the representative's. The representative must be an active user whose role holds
+        inventory (``"cannot-be-representative"``). With ``facility``, the representative's
+        directory records (a facility manager's: its facilities) must hold it
+        (``"not-authorised-for-facility"``); a facility manager enters cases for itself only, at
+        one of its facilities, so its own case without a ``facility`` is denied so too. With
+        ``sub_rep``, it must be an active user of the representative's distributor group other
+        than the representative (``"sub-rep-not-in-group"``).
+
+        A grant's ``path`` runs from the actor to the representative, e.g. ``("rm-central",
+        "central", "rep-a2")``; the reason is the relation, as for :meth:`can_edit_case`. A
+        denial's reason is the first that applies in the order actor (``unknown-user``,
+        ``inactive``, ``locked``, ``custodian-only``), representative, relation (``not-own-case``,
+        ``not-in-group``, ``not-in-managed-region``), facility, sub-rep; its ``suggestion`` is the
+        one change to the org that grants the question, where one exists.
+
+        Parameters
+        ----------
+        actor_id : str
+            The user entering the case; an unknown id is a denial with ``"unknown-user"``.
+        representative_id : str
+            The case's representative; an unknown id is a denial with ``"unknown-user"``.
+        facility : str, optional
+            The case's facility.
+        sub_rep : str, optional
+            The case's sub-rep.
+
+        Returns
+        -------
+        Decision
+
+        Raises
+        ------
+        InvalidValueError
+            If an id is not a string (``facility`` and ``sub_rep`` may be None).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> vis = bo.Visibility(sample_org())
+        >>> vis.can_create_case("dist-a", "rep-a1", facility="st-lukes", sub_rep="rep-a2")
+        Decision(allowed=True, reason='distributor-of-representative', path=('dist-a', 'rep-a1'), suggestion=None)
+        >>> vis.can_create_case("dist-a", "rep-b1").suggestion
+        'move rep-b1 from dist-b to dist-a'
+        >>> vis.can_create_case("rep-a1", "rep-a1", facility="fac-9").suggestion
+        'assign directory record fac-9 to rep-a1'
+        >>> vis.can_create_case("fm-mercy", "fm-mercy").reason
+        'not-authorised-for-facility'
+        """
+        for name, value, optional in (
+            ("actor_id", actor_id, False),
+            ("representative_id", representative_id, False),
+            ("facility", facility, True),
+            ("sub_rep", sub_rep, True),
+        ):
+            if not (isinstance(value, str) or (optional and value is None)):
+                what = "a string id or None" if optional else "a string user id"
+                msg = f"{name!r} must be {what} (got {value!r})"
+                raise InvalidValueError(msg, field=name, value=value)
+        org = self.org
+        actor = org._users.get(actor_id)
+        rep = org._users.get(representative_id)
+        if actor is None or rep is None:
+            return _DENY_UNKNOWN
+        relation = self._scope_of(actor_id).representing(representative_id)
+        barred = not relation.allowed and relation.reason in _ACTOR_BARS
+        group = (
+            representative_id
+            if rep.role is Role.DISTRIBUTOR
+            else org._distributor_of.get(representative_id)
+        )
+        sub_denial = _sub_rep_denial(org, rep, group, sub_rep)
+        failures = [
+            d
+            for d in (
+                relation if barred else None,
+                _representative_denial(rep),
+                None if barred or relation.allowed else relation,
+                _facility_denial(actor, rep, facility),
+                sub_denial,
+            )
+            if d is not None
+        ]
+        if not failures:
+            return relation
+        first, fix = failures[0], failures[0].suggestion
+        if fix is None:
+            return first
+        if first.reason == NOT_IN_GROUP:
+            # Moving the representative into the actor's group also changes whom its sub-rep
+            # may be: the suggestion holds only if that is all that is missing.
+            grants = all(d is first or d is sub_denial for d in failures) and (
+                _sub_rep_denial(org, rep, actor_id, sub_rep) is None
+            )
+        else:
+            grants = all(d.suggestion == fix for d in failures)
+        return first if grants else _without_suggestion(first)
 
     # --- reports -----------------------------------------------------------------------------
 
