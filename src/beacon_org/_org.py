@@ -227,7 +227,7 @@ class Org:
         >>> bo.Org().user("nobody")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.UnknownUserError: unknown user 'nobody'
+        beacon_org.UnknownUserError: unknown user 'nobody'
         """
         try:
             return self._users[user_id]
@@ -382,7 +382,7 @@ class Org:
         >>> org.add_user("adm2", email="boss@example.com", role="admin")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.DuplicateIdError: email 'boss@example.com' is already used by user 'adm'
+        beacon_org.DuplicateIdError: email 'boss@example.com' is already used by user 'adm'
         """
         user = User(
             id=user_id,
@@ -425,7 +425,7 @@ class Org:
         >>> org.update_user("rep-1", role="admin")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.ImmutableFieldError: user 'rep-1': role cannot change (is 'sales', got 'admin')
+        beacon_org.ImmutableFieldError: user 'rep-1': role cannot change (is 'sales', got 'admin')
         """
         old = self.user(user_id)
         unknown = sorted(set(changes) - _UPDATABLE)
@@ -558,7 +558,7 @@ class Org:
         >>> org.assign_rep("r1", "d2")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.AssignmentError: rep 'r1' is already assigned to 'd1'; unassign it before assigning it to 'd2'
+        beacon_org.AssignmentError: rep 'r1' is already assigned to 'd1'; unassign it before assigning it to 'd2'
         """
         rep = self.user(rep_id)
         distributor = self.user(distributor_id)

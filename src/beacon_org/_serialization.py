@@ -175,7 +175,7 @@ def from_dict(data: Any) -> Org:
     >>> bo.from_dict({"version": 1, "users": [{"id": "u1", "email": "x@y.example", "role": "wizard"}]})
     Traceback (most recent call last):
     ...
-    beacon_org._errors.InvalidDataError: users[0].role: 'wizard' is not a role; expected one of primary_admin, admin, operations, regional_manager, distributor, sales, facility_manager
+    beacon_org.InvalidDataError: users[0].role: 'wizard' is not a role; expected one of primary_admin, admin, operations, regional_manager, distributor, sales, facility_manager
     """
     # Loading builds hundreds of thousands of small acyclic objects; left running, the cyclic
     # garbage collector rescans them over and over (about a third of a 100,000-user load). It is
