@@ -44,3 +44,25 @@ def documented_ids() -> dict[str, str]:
         for module_name, module in modules().items()
         for name in module.__all__
     }
+
+
+def public_callables() -> dict[str, object]:
+    """Every public class and function, and every public method a public class defines itself.
+
+    ``{"beacon_org.Org.add_user": function, ...}``, each under its documented name; names re-exported
+    by a second module (``bo.Decision``) appear once.
+    """
+    found: dict[str, object] = {}
+    for module_name, module in modules().items():
+        for name in module.__all__:
+            value = getattr(module, name)
+            if not (inspect.isclass(value) or inspect.isfunction(value)):
+                continue
+            path = documented_id(module_name, name)
+            found[path] = value
+            if inspect.isclass(value):
+                for attr, member in vars(value).items():
+                    function = getattr(member, "__func__", member)
+                    if not attr.startswith("_") and inspect.isfunction(function):
+                        found[f"{path}.{attr}"] = function
+    return found

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 
+from beacon_org.rules import SETUP_CODES
 from public_names import documented_ids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,3 +156,9 @@ def test_roles_become_links_and_a_role_naming_nothing_warns(
         " [`to_spicedb()`][beacon_org.export.to_spicedb] and `Nowhere`."
     )
     assert "names nothing public" in caplog.text
+
+
+def test_setup_checks_page_lists_every_code_with_its_severity() -> None:
+    page = (DOCS / "setup-checks.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| (\w+) \|", page, re.M))
+    assert rows == {code: severity.value for code, severity in SETUP_CODES.items()}

@@ -1,7 +1,7 @@
 """Public classes and functions report the module users import them from, not a private one.
 
 Each package ``__init__`` calls :func:`publish` after its imports, so reprs, tracebacks, pickles
-and the docs say ``beacon_org.UnknownUserError`` rather than ``beacon_org.UnknownUserError``.
+and the docs say ``beacon_org.UnknownUserError`` rather than ``beacon_org._errors.UnknownUserError``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,21 @@ from typing import Any
 
 import attrs
 
+# Where each published name is written, for tools that look for its source by module (the test
+# suite's doctest collection: see conftest.py).
+_DEFINED_IN: dict[Any, str] = {}
+
 
 def _is_private(module_name: str) -> bool:
     return any(part.startswith("_") for part in module_name.split("."))
+
+
+def defined_in(value: Any) -> str | None:
+    """The private module that defines a published class or function; None for anything else."""
+    try:
+        return _DEFINED_IN.get(value)
+    except TypeError:  # unhashable: never published
+        return None
 
 
 def publish(module_name: str) -> None:
@@ -29,20 +41,13 @@ def publish(module_name: str) -> None:
         value: Any = getattr(module, name)
         if not (inspect.isclass(value) or inspect.isfunction(value)):
             continue
-        defined_in = value.__module__
-        if not _is_private(defined_in):
+        written_in = value.__module__
+        if not _is_private(written_in):
             continue
         if inspect.isclass(value) and attrs.has(value):
             # typing.get_type_hints (so cattrs and hypothesis) looks a class's string annotations up
             # in sys.modules[cls.__module__]: resolve them once in the module that wrote them.
             with contextlib.suppress(NameError):  # a name imported only for type checking
-                attrs.resolve_types(value, globalns=vars(sys.modules[defined_in]))
+                attrs.resolve_types(value, globalns=vars(sys.modules[written_in]))
+        _DEFINED_IN[value] = written_in
         value.__module__ = module_name
-        if inspect.isclass(value):
-            # Its methods too: doctest collects a class's method examples only when the methods
-            # come from the same module as the class.
-            for member in vars(value).values():
-                function = member.fget if isinstance(member, property) else member
-                function = getattr(function, "__func__", function)
-                if inspect.isfunction(function) and function.__module__ == defined_in:
-                    function.__module__ = module_name

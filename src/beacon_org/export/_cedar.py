@@ -154,6 +154,18 @@ class CedarExport:
     Ask with principal ``Beacon::User::"ID"``, action ``Beacon::Action::"view_case"``,
     ``"edit_case"``, ``"use_item"`` or ``"view_item"``, and resource ``Beacon::Case::"ID"`` or
     ``Beacon::Item::"ID"``; ids are beacon_org's own (Cedar takes any string).
+
+    Examples
+    --------
+    >>> import json
+    >>> from beacon_org.export import to_cedar
+    >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+    >>> export = to_cedar(sample_org(), sample_cases(), sample_items())
+    >>> export.schema.startswith("namespace Beacon {")
+    True
+    >>> entities = json.loads(export.entities)
+    >>> {"type": "Beacon::User", "id": "rep-a1"} in [entity["uid"] for entity in entities]
+    True
     """
 
     schema: str
