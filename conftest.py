@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import doctest
-import importlib.util
 from typing import Any
 
 import pytest
@@ -38,12 +37,20 @@ def _needs_matplotlib(test: doctest.DocTest) -> bool:
     return any("matplotlib" in example.source for example in test.examples)
 
 
+def _has_matplotlib() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 @pytest.fixture(autouse=True)
 def _doctest_namespace(request: pytest.FixtureRequest, doctest_namespace: dict[str, Any]) -> None:
     test = getattr(request.node, "dtest", None)
     if test is None:
         return
-    if _needs_matplotlib(test) and importlib.util.find_spec("matplotlib") is None:
+    if _needs_matplotlib(test) and not _has_matplotlib():
         pytest.skip(
             "draws with matplotlib, which is not installed (pip install 'beacon-org[draw]')"
         )

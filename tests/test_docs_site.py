@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
+import tomllib
 import types
 from pathlib import Path
 from types import ModuleType
@@ -162,3 +163,19 @@ def test_setup_checks_page_lists_every_code_with_its_severity() -> None:
     page = (DOCS / "setup-checks.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z-]+)` \| (\w+) \|", page, re.M))
     assert rows == {code: severity.value for code, severity in SETUP_CODES.items()}
+
+
+def test_license_file_is_the_mit_license_the_metadata_names() -> None:
+    metadata = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert metadata["license"] == "MIT"
+    license_text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert license_text.startswith("MIT License\n")
+    assert "Permission is hereby granted, free of charge" in license_text
+
+
+def test_install_instructions_work_from_a_checkout() -> None:
+    # Nothing is published yet: a page may mention `pip install beacon-org` only as the future.
+    for page in [ROOT / "README.md", *DOCS.glob("*.md")]:
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if re.match(r"\s*pip install '?beacon-org", line):
+                raise AssertionError(f"{page.name}: {line.strip()!r} finds nothing today")
