@@ -183,6 +183,11 @@ def test_api_reference_documents_every_public_name(
     )
     for module in PUBLIC_MODULES:
         assert module in ids, f"no section for {module}"
+        # The page is longer than one screenshot: one more of the top of each module's section.
+        section = browser.find_element(By.ID, module)
+        browser.execute_script("arguments[0].scrollIntoView()", section)
+        assert section.is_displayed()
+        browser.save_screenshot(str(SCREENSHOTS / f"api-{module}.png"))
     missing = {name: id_ for name, id_ in documented_ids().items() if id_ not in ids}
     assert missing == {}
     # Errors are under their public names; no heading names a private module.
