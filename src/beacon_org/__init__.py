@@ -4,6 +4,7 @@ Records and the immutable :class:`Org` snapshot come from private modules; this 
 re-exports the public names.
 """
 
+from . import _public
 from ._errors import (
     AssignmentError,
     DuplicateIdError,
@@ -96,3 +97,6 @@ __all__ = [
     "readiness",
     "to_dict",
 ]
+
+# Reprs, tracebacks, pickles and the docs name this package, not the private module of each name.
+_public.publish(__name__)

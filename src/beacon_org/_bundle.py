@@ -58,7 +58,7 @@ def bundle_from_dict(data: Any) -> Bundle:
     >>> bundle_from_dict({"version": 1, "items": [{"id": "i1"}]})
     Traceback (most recent call last):
     ...
-    beacon_org._errors.InvalidDataError: items[0].custodian: required field missing
+    beacon_org.InvalidDataError: items[0].custodian: required field missing
     """
     if not isinstance(data, Mapping):
         msg = f"a bundle must be a JSON object with the org's fields and optional cases and items (got {type(data).__name__})"

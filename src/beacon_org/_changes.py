@@ -94,7 +94,7 @@ class Change:
     >>> Change("delete_user", ("rep-1",))
     Traceback (most recent call last):
     ...
-    beacon_org._errors.InvalidChangeError: 'delete_user' is not a change; expected one of ...
+    beacon_org.InvalidChangeError: 'delete_user' is not a change; expected one of ...
     """
 
     method: str = attrs.field(validator=_method)
@@ -116,6 +116,14 @@ class Change:
         ------
         OrgError
             Whatever the change method raises when the change breaks a rule.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import Change, sample_org
+        >>> org = sample_org()
+        >>> after = Change("deactivate", ("rep-a2",), {}).apply(org)
+        >>> after.user("rep-a2").active, org.user("rep-a2").active
+        (False, True)
         """
         if not isinstance(org, Org):
             msg = f"a change applies to an Org (got {org!r})"

@@ -310,7 +310,17 @@ class Region:
 
 @attrs.frozen(kw_only=True)
 class OrgSettings:
-    """Organisation-wide settings, changed with :meth:`Org.configure`."""
+    """Organisation-wide settings, changed with :meth:`Org.configure`.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org
+    >>> org = sample_org()
+    >>> org.settings.field_users_can_reopen_cases
+    False
+    >>> org.configure(field_users_can_reopen_cases=True).settings.field_users_can_reopen_cases
+    True
+    """
 
     field_users_can_reopen_cases: bool = attrs.field(
         default=False, validator=_flag("field_users_can_reopen_cases")

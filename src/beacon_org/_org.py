@@ -227,7 +227,7 @@ class Org:
         >>> bo.Org().user("nobody")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.UnknownUserError: unknown user 'nobody'
+        beacon_org.UnknownUserError: unknown user 'nobody'
         """
         try:
             return self._users[user_id]
@@ -236,7 +236,16 @@ class Org:
             raise UnknownUserError(msg, id=user_id) from None
 
     def region(self, region_id: str) -> Region:
-        """Return the region with id ``region_id``; raise :class:`UnknownRegionError` if none."""
+        """Return the region with id ``region_id``; raise :class:`UnknownRegionError` if none.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> west = org.region("west")
+        >>> west.name, west.manager, sorted(west.states)
+        ('West', 'rm-west', ['CA', 'OR', 'WA'])
+        """
         try:
             return self._regions[region_id]
         except (KeyError, TypeError):
@@ -244,27 +253,67 @@ class Org:
             raise UnknownRegionError(msg, id=region_id) from None
 
     def distributor_of(self, rep_id: str) -> str | None:
-        """Return the id of the distributor whose group ``rep_id`` is in, or None."""
+        """Return the id of the distributor whose group ``rep_id`` is in, or None.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> org.distributor_of("rep-a1"), org.distributor_of("rep-solo")
+        ('dist-a', None)
+        """
         self.user(rep_id)
         return self._distributor_of.get(rep_id)
 
     def reps_of(self, distributor_id: str) -> frozenset[str]:
-        """Return the ids of the sales reps assigned to ``distributor_id`` (empty for other roles)."""
+        """Return the ids of the sales reps assigned to ``distributor_id`` (empty for other roles).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> sorted(org.reps_of("dist-a")), org.reps_of("owner")
+        (['rep-a1', 'rep-a2'], frozenset())
+        """
         self.user(distributor_id)
         return self._reps.get(distributor_id, _EMPTY)
 
     def region_members(self, region_id: str) -> frozenset[str]:
-        """Return the ids of the sales and distributor users whose region is ``region_id``."""
+        """Return the ids of the sales and distributor users whose region is ``region_id``.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> sorted(org.region_members("west"))
+        ['dist-a', 'rep-a1', 'rep-gone']
+        """
         self.region(region_id)
         return self._members.get(region_id, _EMPTY)
 
     def managed_regions(self, manager_id: str) -> frozenset[str]:
-        """Return the ids of the regions ``manager_id`` manages (empty for other roles)."""
+        """Return the ids of the regions ``manager_id`` manages (empty for other roles).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> org.managed_regions("rm-west"), org.managed_regions("rep-a1")
+        (frozenset({'west'}), frozenset())
+        """
         self.user(manager_id)
         return self._managed.get(manager_id, _EMPTY)
 
     def shares_inventory(self, distributor_id: str) -> bool:
-        """True when ``distributor_id`` shares its inventory with its reps."""
+        """True when ``distributor_id`` shares its inventory with its reps.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> org.shares_inventory("dist-a"), org.shares_inventory("dist-b")
+        (True, False)
+        """
         self.user(distributor_id)
         return distributor_id in self._sharing
 
@@ -382,7 +431,7 @@ class Org:
         >>> org.add_user("adm2", email="boss@example.com", role="admin")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.DuplicateIdError: email 'boss@example.com' is already used by user 'adm'
+        beacon_org.DuplicateIdError: email 'boss@example.com' is already used by user 'adm'
         """
         user = User(
             id=user_id,
@@ -425,7 +474,7 @@ class Org:
         >>> org.update_user("rep-1", role="admin")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.ImmutableFieldError: user 'rep-1': role cannot change (is 'sales', got 'admin')
+        beacon_org.ImmutableFieldError: user 'rep-1': role cannot change (is 'sales', got 'admin')
         """
         old = self.user(user_id)
         unknown = sorted(set(changes) - _UPDATABLE)
@@ -455,29 +504,85 @@ class Org:
         return self._put_user(old, new)
 
     def set_region(self, user_id: str, region_id: str | None) -> Org:
-        """Return a new org with ``user_id`` in region ``region_id`` (None: no region)."""
+        """Return a new org with ``user_id`` in region ``region_id`` (None: no region).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> moved = org.set_region("rep-solo", "west")
+        >>> moved.user("rep-solo").region, "rep-solo" in moved.region_members("west")
+        ('west', True)
+        >>> org.set_region("rep-solo", None).user("rep-solo").region is None
+        True
+        """
         return self.update_user(user_id, region=region_id)
 
     def complete_training(self, user_id: str) -> Org:
-        """Return a new org with Training Complete checked for ``user_id`` (one-way)."""
+        """Return a new org with Training Complete checked for ``user_id`` (one-way).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> org.user("rep-new").locked
+        True
+        >>> org.complete_training("rep-new").user("rep-new").locked
+        False
+        """
         return self.update_user(user_id, training_complete=True)
 
     def deactivate(self, user_id: str) -> Org:
-        """Return a new org in which ``user_id`` is deactivated (it keeps its email and groups)."""
+        """Return a new org in which ``user_id`` is deactivated (it keeps its email and groups).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> after = org.deactivate("rep-a2")
+        >>> after.user("rep-a2").active, after.distributor_of("rep-a2")
+        (False, 'dist-a')
+        """
         return self.update_user(user_id, active=False)
 
     def reactivate(self, user_id: str) -> Org:
-        """Return a new org in which ``user_id`` is active again."""
+        """Return a new org in which ``user_id`` is active again.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> org.user("rep-gone").active, org.reactivate("rep-gone").user("rep-gone").active
+        (False, True)
+        """
         return self.update_user(user_id, active=True)
 
     def assign_directory_records(self, user_id: str, ids: Iterable[str]) -> Org:
-        """Return a new org with directory records (facilities, physicians, …) added to a user."""
+        """Return a new org with directory records (facilities, physicians, …) added to a user.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> after = org.assign_directory_records("rep-new", ["mercy-general", "dr-okafor"])
+        >>> sorted(after.user("rep-new").directory_records)
+        ['dr-okafor', 'mercy-general']
+        """
         old = self.user(user_id)
         added = to_directory_records(ids)
         return self.update_user(user_id, directory_records=old.directory_records | added)
 
     def remove_directory_records(self, user_id: str, ids: Iterable[str]) -> Org:
-        """Return a new org with directory records removed from a user (absent ids are ignored)."""
+        """Return a new org with directory records removed from a user (absent ids are ignored).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> after = org.remove_directory_records("rep-a1", ["st-lukes", "not-there"])
+        >>> sorted(after.user("rep-a1").directory_records)
+        ['dr-okafor', 'mercy-general', 'stryde-implants']
+        """
         old = self.user(user_id)
         removed = to_directory_records(ids)
         return self.update_user(user_id, directory_records=old.directory_records - removed)
@@ -498,6 +603,15 @@ class Org:
             If the id is taken by a user or a region, or is ``ORG_CUSTODY``.
         UnknownUserError, RoleError
             If ``manager`` is not an existing regional manager.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> after = sample_org().add_region("south", name="South", states=["TX"], manager="rm-east")
+        >>> after.region("south")
+        Region(id='south', name='South', states=frozenset({'TX'}), manager='rm-east')
+        >>> sorted(after.managed_regions("rm-east"))
+        ['east', 'south']
         """
         region = Region(id=region_id, name=name, states=states, manager=manager)
         self._check_new_id(region.id, "region")
@@ -524,6 +638,16 @@ class Org:
         """Return a new org in which ``manager_id`` (or nobody) manages ``region_id``.
 
         A region has one manager, so this replaces the current one.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> after = org.set_region_manager("west", "rm-east")
+        >>> after.region("west").manager, sorted(after.managed_regions("rm-east"))
+        ('rm-east', ['east', 'west'])
+        >>> after.managed_regions("rm-west")
+        frozenset()
         """
         old = self.region(region_id)
         if manager_id is not None:
@@ -558,7 +682,7 @@ class Org:
         >>> org.assign_rep("r1", "d2")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.AssignmentError: rep 'r1' is already assigned to 'd1'; unassign it before assigning it to 'd2'
+        beacon_org.AssignmentError: rep 'r1' is already assigned to 'd1'; unassign it before assigning it to 'd2'
         """
         rep = self.user(rep_id)
         distributor = self.user(distributor_id)
@@ -589,6 +713,14 @@ class Org:
         ------
         AssignmentError
             If the rep is in no group.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> after = org.unassign_rep("rep-a2")
+        >>> after.distributor_of("rep-a2"), sorted(after.reps_of("dist-a"))
+        (None, ['rep-a1'])
         """
         self.user(rep_id)
         current = self._distributor_of.get(rep_id)
@@ -608,6 +740,13 @@ class Org:
         ------
         RoleError
             If the user is not a distributor.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> org.set_shared_inventory("dist-b", True).shares_inventory("dist-b")
+        True
         """
         user = self.user(distributor_id)
         _flag("enabled", enabled)

@@ -61,6 +61,16 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
 
     Unstructured records are JSON-ready: enums as their values, sets as sorted lists, dates as
     ISO strings. Structuring leaves type checks to the records' validators, so nothing is coerced.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org
+    >>> converter = bo.make_converter()
+    >>> data = converter.unstructure(sample_org().region("west"))
+    >>> data
+    {'id': 'west', 'name': 'West', 'states': ['CA', 'OR', 'WA'], 'manager': 'rm-west'}
+    >>> converter.structure(data, bo.Region) == sample_org().region("west")
+    True
     """
     conv = cattrs.Converter(
         forbid_extra_keys=True,
@@ -175,7 +185,7 @@ def from_dict(data: Any) -> Org:
     >>> bo.from_dict({"version": 1, "users": [{"id": "u1", "email": "x@y.example", "role": "wizard"}]})
     Traceback (most recent call last):
     ...
-    beacon_org._errors.InvalidDataError: users[0].role: 'wizard' is not a role; expected one of primary_admin, admin, operations, regional_manager, distributor, sales, facility_manager
+    beacon_org.InvalidDataError: users[0].role: 'wizard' is not a role; expected one of primary_admin, admin, operations, regional_manager, distributor, sales, facility_manager
     """
     # Loading builds hundreds of thousands of small acyclic objects; left running, the cyclic
     # garbage collector rescans them over and over (about a third of a 100,000-user load). It is
@@ -344,20 +354,53 @@ def _raise(msg: str) -> Any:
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
-    """Return a case as JSON-ready data."""
+    """Return a case as JSON-ready data.
+
+    Examples
+    --------
+    >>> bo.case_to_dict(bo.Case("c-1", "rep-a1", facility="mercy-general"))
+    {'id': 'c-1', 'representative': 'rep-a1', 'sub_rep': None, 'facility': 'mercy-general', 'status': 'open'}
+    """
     return dict(_CONVERTER.unstructure(case))
 
 
 def case_from_dict(data: Any, where: str = "case") -> Case:
-    """Build a :class:`Case` from :func:`case_to_dict` data; raise :class:`InvalidDataError` if bad."""
+    """Build a :class:`Case` from :func:`case_to_dict` data; raise :class:`InvalidDataError` if bad.
+
+    Examples
+    --------
+    >>> bo.case_from_dict({"id": "c-1", "representative": "rep-a1", "status": "paid"})
+    Case(id='c-1', representative='rep-a1', sub_rep=None, facility=None, status=<CaseStatus.PAID: 'paid'>)
+    >>> bo.case_from_dict({"id": "c-1"})
+    Traceback (most recent call last):
+    ...
+    beacon_org.InvalidDataError: case.representative: required field missing
+    """
     return _structure(data, Case, where)
 
 
 def item_to_dict(item: InventoryItem) -> dict[str, Any]:
-    """Return an inventory item as JSON-ready data (``expires`` as ``YYYY-MM-DD``)."""
+    """Return an inventory item as JSON-ready data (``expires`` as ``YYYY-MM-DD``).
+
+    Examples
+    --------
+    >>> import datetime
+    >>> data = bo.item_to_dict(bo.InventoryItem("kit-1", "rep-a1", expires=datetime.date(2027, 3, 31)))
+    >>> data["id"], data["custodian"], data["expires"]
+    ('kit-1', 'rep-a1', '2027-03-31')
+    """
     return dict(_CONVERTER.unstructure(item))
 
 
 def item_from_dict(data: Any, where: str = "item") -> InventoryItem:
-    """Build an :class:`InventoryItem` from :func:`item_to_dict` data."""
+    """Build an :class:`InventoryItem` from :func:`item_to_dict` data.
+
+    Examples
+    --------
+    >>> item = bo.item_from_dict({"id": "kit-1", "custodian": "rep-a1", "expires": "2027-03-31"})
+    >>> item.id, item.custodian, item.expires
+    ('kit-1', 'rep-a1', datetime.date(2027, 3, 31))
+    >>> bo.item_from_dict(bo.item_to_dict(item)) == item
+    True
+    """
     return _structure(data, InventoryItem, where)

@@ -6,6 +6,7 @@
 give the same rules for Cedar and OpenFGA. See *When one process is not enough* in the docs.
 """
 
+from .. import _public
 from ._answers import Answer, expected_answers
 from ._cedar import CEDAR_POLICIES, CEDAR_SCHEMA, CedarExport, to_cedar
 from ._ids import MAX_ID_LENGTH, decode_spicedb_id, spicedb_id
@@ -37,3 +38,6 @@ __all__ = [
     "to_openfga",
     "to_spicedb",
 ]
+
+# Reprs, tracebacks, pickles and the docs name this package, not the private module of each name.
+_public.publish(__name__)

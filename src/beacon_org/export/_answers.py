@@ -23,6 +23,14 @@ class Answer:
     ``permission`` is ``view`` or ``edit`` on a ``case``, ``use`` or ``view`` on an ``item``, or
     ``create_case`` on a ``user`` (the representative), named as in the SpiceDB schema and
     OpenFGA model.
+
+    Examples
+    --------
+    >>> from beacon_org.export import expected_answers
+    >>> from beacon_org.testing import sample_cases, sample_org
+    >>> answer = expected_answers(sample_org(), sample_cases(), users=["dist-b"])[0]
+    >>> answer
+    Answer(user='dist-b', permission='view', resource_type='case', resource_id='c-100', allowed=False)
     """
 
     user: str
@@ -32,7 +40,14 @@ class Answer:
     allowed: bool
 
     def relationship(self) -> str:
-        """The assertion as SpiceDB writes it: ``case:c-1#view@user:rep-1`` (ids encoded)."""
+        """The assertion as SpiceDB writes it: ``case:c-1#view@user:rep-1`` (ids encoded).
+
+        Examples
+        --------
+        >>> from beacon_org.export import Answer
+        >>> Answer("rep-1", "view", "case", "c-1", True).relationship()
+        'case:c-1#view@user:rep-1'
+        """
         return (
             f"{self.resource_type}:{spicedb_id(self.resource_id)}#{self.permission}"
             f"@user:{spicedb_id(self.user)}"

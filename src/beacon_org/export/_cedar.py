@@ -167,6 +167,18 @@ class CedarExport:
     ``"edit_case"``, ``"use_item"``, ``"view_item"`` or ``"create_case"``, and resource
     ``Beacon::Case::"ID"``, ``Beacon::Item::"ID"`` or (``create_case``: the representative)
     ``Beacon::User::"ID"``; ids are beacon_org's own (Cedar takes any string).
+
+    Examples
+    --------
+    >>> import json
+    >>> from beacon_org.export import to_cedar
+    >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+    >>> export = to_cedar(sample_org(), sample_cases(), sample_items())
+    >>> export.schema.startswith("namespace Beacon {")
+    True
+    >>> entities = json.loads(export.entities)
+    >>> {"type": "Beacon::User", "id": "rep-a1"} in [entity["uid"] for entity in entities]
+    True
     """
 
     schema: str

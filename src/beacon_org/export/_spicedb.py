@@ -246,6 +246,16 @@ class RelationshipChanges:
     Apply ``deletes`` with ``OPERATION_DELETE`` and ``writes`` with ``OPERATION_TOUCH``, in
     batches of at most 1,000 updates (SpiceDB's limit per ``WriteRelationships``). Both are sorted.
     ``bool(changes)`` is False when there is nothing to do.
+
+    Examples
+    --------
+    >>> from beacon_org.export import relationship_changes
+    >>> from beacon_org.testing import sample_org
+    >>> org = sample_org()
+    >>> relationship_changes(org, org.set_shared_inventory("dist-b", True))
+    RelationshipChanges(writes=('user:dist-b#shares_inventory@user:*',), deletes=())
+    >>> bool(relationship_changes(org, org))
+    False
     """
 
     writes: tuple[str, ...]

@@ -20,7 +20,17 @@ def _node_attrs(record: Any) -> dict[str, Any]:
 
 
 def build_graph(org: Org) -> nx.DiGraph[str]:
-    """Return a new ``DiGraph`` of ``org`` (see :attr:`beacon_org.Org.graph` for its shape)."""
+    """Return a new ``DiGraph`` of ``org`` (see :attr:`beacon_org.Org.graph` for its shape).
+
+    Examples
+    --------
+    >>> from beacon_org.graph import REP, build_graph
+    >>> from beacon_org.testing import sample_org
+    >>> graph = build_graph(sample_org())
+    >>> graph.nodes["rep-a1"]["role"], graph.edges["dist-a", "rep-a1"]["relation"] == REP
+    ('sales', True)
+    >>> graph.add_node("scratch")  # a new graph of its own, free to change
+    """
     graph: nx.DiGraph[str] = nx.DiGraph()
     for user in org.users.values():
         data = _node_attrs(user)

@@ -1,5 +1,6 @@
 """Rules: the questions services ask of an org, answered as ``Decision``s and ``Finding``s."""
 
+from .. import _public
 from ._case_index import CaseIndex
 from ._custody import Custody
 from ._diff import PERMISSIONS, AccessChange, AccessDiff, AccessLine, diff_access
@@ -40,3 +41,6 @@ __all__ = [
     "is_personal_email",
     "readiness",
 ]
+
+# Reprs, tracebacks, pickles and the docs name this package, not the private module of each name.
+_public.publish(__name__)

@@ -112,14 +112,30 @@ class CaseIndex:
         return f"<CaseIndex of {len(self.cases)} cases>"
 
     def concerning(self, user_id: str) -> tuple[Case, ...]:
-        """The cases where ``user_id`` is the representative or the sub-rep, in order."""
+        """The cases where ``user_id`` is the representative or the sub-rep, in order.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_cases
+        >>> index = bo.CaseIndex(sample_cases())
+        >>> [case.id for case in index.concerning("rep-a1")], [case.id for case in index.concerning("rep-a2")]
+        (['c-100', 'c-101'], ['c-100'])
+        """
         try:
             return tuple(self.by_person.get(user_id, ()))
         except TypeError:
             return ()
 
     def at_facility(self, facility_id: str) -> tuple[Case, ...]:
-        """The cases at ``facility_id``, in order."""
+        """The cases at ``facility_id``, in order.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_cases
+        >>> index = bo.CaseIndex(sample_cases())
+        >>> [case.id for case in index.at_facility("mercy-general")]
+        ['c-100', 'c-102', 'c-201', 'c-400', 'c-500']
+        """
         try:
             return tuple(self.by_facility.get(facility_id, ()))
         except TypeError:
@@ -130,6 +146,16 @@ class CaseIndex:
 
         Every case that concerns the user, its reps, the members of the regions it manages, or
         that is at one of its facilities (all cases for an org-wide user); a case may come twice.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_cases, sample_org
+        >>> org, index = sample_org(), bo.CaseIndex(sample_cases())
+        >>> sorted(case.id for case in index.reachable(org, "dist-a"))  # c-100 concerns two of its reps
+        ['c-100', 'c-100', 'c-101', 'c-102']
+        >>> visibility = bo.Visibility(org)
+        >>> sorted({case.id for case in index.reachable(org, "rm-west") if visibility.can_view_case("rm-west", case)})
+        ['c-100', 'c-101', 'c-102', 'c-400']
         """
         user = org._users.get(user_id)
         if user is None:

@@ -64,7 +64,19 @@ class AccessChange:
 
 @attrs.frozen
 class AccessLine:
-    """One row of :meth:`AccessDiff.changes`: a change and whether it was gained or lost."""
+    """One row of :meth:`AccessDiff.changes`: a change and whether it was gained or lost.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+    >>> org = sample_org()
+    >>> after = org.set_shared_inventory("dist-b", True)
+    >>> line = bo.diff_access(org, after, cases=sample_cases(), items=sample_items()).changes()[0]
+    >>> line.gained, line.change.user, line.change.permission, line.change.object
+    (True, 'rep-b1', 'use_item', 'plate-b-1')
+    >>> print(line)
+    + rep-b1 use_item plate-b-1 (dist-b turned shared inventory on)
+    """
 
     gained: bool
     change: AccessChange
@@ -131,7 +143,22 @@ class AccessDiff:
         return access_changes_html(self.gained, self.lost)
 
     def changes(self) -> list[AccessLine]:
-        """Every change, gained and lost, by user, then cases before items, object and permission."""
+        """Every change, gained and lost, by user, then cases before items, object and permission.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+        >>> org = sample_org()
+        >>> moved = org.unassign_rep("rep-a2")
+        >>> for line in bo.diff_access(org, moved, cases=sample_cases(), items=sample_items()).changes():
+        ...     print(line)
+        - rep-a2 use_item plate-a-old (rep-a2 unassigned from dist-a)
+        - rep-a2 view_item plate-a-old (rep-a2 unassigned from dist-a)
+        - rep-a2 use_item screw-a-1 (rep-a2 unassigned from dist-a)
+        - rep-a2 view_item screw-a-1 (rep-a2 unassigned from dist-a)
+        - rep-a2 use_item screw-a-2 (rep-a2 unassigned from dist-a)
+        - rep-a2 view_item screw-a-2 (rep-a2 unassigned from dist-a)
+        """
         lines = [AccessLine(True, c) for c in self.gained]
         lines += [AccessLine(False, c) for c in self.lost]
         lines.sort(key=_line_key)

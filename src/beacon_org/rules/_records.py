@@ -62,7 +62,15 @@ class Decision:
 
 
 class Severity(enum.StrEnum):
-    """How much a :class:`Finding` matters: ``error`` blocks, ``warning`` needs a look, ``advice`` is a tip."""
+    """How much a :class:`Finding` matters: ``error`` blocks, ``warning`` needs a look, ``advice`` is a tip.
+
+    Examples
+    --------
+    >>> [severity.value for severity in bo.Severity]
+    ['error', 'warning', 'advice']
+    >>> bo.Severity("warning") is bo.Severity.WARNING, bo.Severity.WARNING == "warning"
+    (True, True)
+    """
 
     ERROR = "error"
     WARNING = "warning"

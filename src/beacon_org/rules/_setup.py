@@ -492,6 +492,15 @@ class ReadinessStep:
 
     ``name`` is a stable code (``accounts``, ``reps-assigned``, ``user-setup``,
     ``shared-inventory``, ``inventory``); ``detail`` says what was found or what is missing.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_items, sample_org
+    >>> step = bo.readiness(sample_org(), "dist-b", sample_items()).steps[0]
+    >>> step.name, step.done
+    ('accounts', True)
+    >>> step.detail
+    'distributor account dist-b (Bob Baker) on bob.baker@gmail.com'
     """
 
     name: str

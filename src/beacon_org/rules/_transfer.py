@@ -102,7 +102,7 @@ class Transfer:
     ...             started_by="rep-b1")
     Traceback (most recent call last):
     ...
-    beacon_org._errors.InvalidValueError: transfer 't-2': sender and recipient are both 'rep-b1'
+    beacon_org.InvalidValueError: transfer 't-2': sender and recipient are both 'rep-b1'
     """
 
     id: str = attrs.field(validator=_id("id"))

@@ -23,6 +23,16 @@ class CaseLike(Protocol):
     """What the rules read from a case: :class:`~beacon_org.Case` or any object with these attributes.
 
     ``status`` may be a :class:`~beacon_org.CaseStatus` or its string value.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from beacon_org.testing import sample_org
+    >>> row = SimpleNamespace(
+    ...     id="row-7", representative="rep-a1", sub_rep=None, facility=None, status="open"
+    ... )
+    >>> bool(bo.Visibility(sample_org()).can_view_case("dist-a", row))
+    True
     """
 
     @property

@@ -68,6 +68,16 @@ class InvalidStrategyArgument(InvalidValueError, InvalidArgument):
 
     Both a :class:`beacon_org.InvalidValueError` and hypothesis' ``InvalidArgument``, so either
     ``except`` catches it.
+
+    Examples
+    --------
+    >>> from hypothesis.errors import InvalidArgument
+    >>> from beacon_org.testing.strategies import orgs
+    >>> try:
+    ...     orgs(max_users=-1)
+    ... except InvalidArgument as error:
+    ...     print(error)
+    max_users=-1 must be a non-negative int
     """
 
 
