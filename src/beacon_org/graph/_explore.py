@@ -433,8 +433,10 @@ def explore(
             ],
         )
     )
-    status = Div(text="", styles={"color": "#616161"})
-    search = TextInput(placeholder="search users by id or name", width=320)
+    # Named so that a page's own scripts (and the tests) can find them.
+    nodes.name = "nodes"
+    status = Div(text="", styles={"color": "#616161"}, name="status")
+    search = TextInput(placeholder="search users by id or name", width=320, name="search")
     search.js_on_change(
         "value_input",
         CustomJS(
@@ -461,5 +463,5 @@ def explore(
         header.append(Div(text=html.escape("; ".join(notes)), styles={"color": "#424242"}))
     from bokeh.layouts import row
 
-    layout = column(row(*header), plot)
+    layout = column(row(*header, name="header"), plot, name="explorer")
     return Explorer(layout, plot, title, len(pos))
