@@ -566,7 +566,7 @@ def draw(
     ax.set_ylim(bottom, top)
     ax.set_axis_off()
     if title:
-        ax.set_title(title, fontsize=11)
+        ax.set_title(title, fontsize=11, loc="left")
     return ax
 
 
