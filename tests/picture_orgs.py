@@ -19,8 +19,15 @@ def picture_org(users: int, *, seed: int = 18) -> bo.Org:
 
     def user(uid: str, role: str, region: str | None = None, **extra: Any) -> None:
         rows.append(
-            {"id": uid, "email": f"{uid}@pictures.example", "role": role, "name": uid.title(),
-             "region": region, "training_complete": True, **extra}
+            {
+                "id": uid,
+                "email": f"{uid}@pictures.example",
+                "role": role,
+                "name": uid.title(),
+                "region": region,
+                "training_complete": True,
+                **extra,
+            }
         )
 
     user("owner", "primary_admin")
@@ -60,8 +67,12 @@ def picture_org(users: int, *, seed: int = 18) -> bo.Org:
             "version": 1,
             "settings": {"field_users_can_reopen_cases": False},
             "regions": [
-                {"id": r, "name": r.replace("region-", "Region "), "states": [],
-                 "manager": managers[n % len(managers)] if n % 7 != 6 else None}
+                {
+                    "id": r,
+                    "name": r.replace("region-", "Region "),
+                    "states": [],
+                    "manager": managers[n % len(managers)] if n % 7 != 6 else None,
+                }
                 for n, r in enumerate(regions)
             ],
             "users": rows,

@@ -82,11 +82,21 @@ def test_layout_with_a_focus_keeps_the_neighbourhood_and_whole_groups() -> None:
     assert set(layout(ORG, focus="dist-b")) == {"dist-b", "rep-b1", "rep-b2", "rep-new", "east"}
     # A region: its manager, its members and their groups.
     assert set(layout(ORG, focus="central")) == {
-        "central", "rm-central", "rep-a2", "rep-solo", "dist-a", "rep-a1",
+        "central",
+        "rm-central",
+        "rep-a2",
+        "rep-solo",
+        "dist-a",
+        "rep-a1",
     }
     assert set(layout(ORG, focus="central", depth=0)) == {"central"}
     assert set(layout(ORG, focus="rm-east", depth=2)) == {
-        "rm-east", "east", "dist-b", "rep-b1", "rep-b2", "rep-new",
+        "rm-east",
+        "east",
+        "dist-b",
+        "rep-b1",
+        "rep-b2",
+        "rep-new",
     }
     assert set(layout(ORG, focus="dist-a", depth=10)) >= set(layout(ORG, focus="west"))
 
@@ -323,7 +333,9 @@ PICTURES = Path(__file__).resolve().parent.parent / "build" / "pictures"
     ("users", "most_inches"),
     [(20, (12, 10)), (150, (26, 24)), (500, (28, 24)), (2000, (28, 24))],
 )
-def test_orgs_of_every_size_draw_to_a_readable_png(users: int, most_inches: tuple[int, int]) -> None:
+def test_orgs_of_every_size_draw_to_a_readable_png(
+    users: int, most_inches: tuple[int, int]
+) -> None:
     org = picture_org(users)
     assert len(org.users) == users
     ax = draw(org, title=f"{users} users")

@@ -132,7 +132,12 @@ def test_groups_and_regions_are_clusters() -> None:
 def test_a_focus_keeps_the_neighbourhood() -> None:
     view = explore(ORG, focus="central")
     assert set(_node_data(view)["index"]) == {
-        "central", "rm-central", "rep-a2", "rep-solo", "dist-a", "rep-a1",
+        "central",
+        "rm-central",
+        "rep-a2",
+        "rep-solo",
+        "dist-a",
+        "rep-a1",
     }
     with pytest.raises(bo.UnknownUserError):
         explore(ORG, focus="nobody")
@@ -178,7 +183,9 @@ def test_import_beacon_org_graph_does_not_import_bokeh() -> None:
 def test_a_headless_browser_draws_the_nodes(users: int) -> None:
     org = picture_org(users) if users else ORG
     PAGES.mkdir(parents=True, exist_ok=True)
-    page = explore(org, highlight=PATH if not users else ()).save(PAGES / f"org-{users or 'sample'}.html")
+    page = explore(org, highlight=PATH if not users else ()).save(
+        PAGES / f"org-{users or 'sample'}.html"
+    )
     picture = _screenshot(page)
     # Sales reps (blue circles) and distributors (green squares) are drawn on the canvas.
     assert _pixels_of(picture, SALES_BLUE) > (200 if users else 100)

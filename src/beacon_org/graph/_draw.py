@@ -67,9 +67,7 @@ def _groups(org: Org) -> list[tuple[str, list[str]]]:
     return [(d, sorted(org.reps_of(d))) for d in sorted(org.distributors)]
 
 
-def layout(
-    org: Org, *, focus: str | None = None, depth: int = 1
-) -> dict[str, tuple[float, float]]:
+def layout(org: Org, *, focus: str | None = None, depth: int = 1) -> dict[str, tuple[float, float]]:
     """Return an ``(x, y)`` position for every user and region shown, as :func:`draw` places them.
 
     Each region is a section: the region and its regional manager on top, then the distributor
@@ -429,7 +427,14 @@ def draw(
         if {source, target} <= (pos.keys() | extra.keys()) and not (
             graph.has_edge(source, target) or graph.has_edge(target, source)
         ):
-            _arrow(ax, (pos | extra)[source], (pos | extra)[target], color=HIGHLIGHT, lw=2.8, linestyle="--")
+            _arrow(
+                ax,
+                (pos | extra)[source],
+                (pos | extra)[target],
+                color=HIGHLIGHT,
+                lw=2.8,
+                linestyle="--",
+            )
     for node, (ex, ey) in extra.items():
         ax.text(
             ex,
@@ -462,7 +467,11 @@ def draw(
         active = [u for u in of_role if users[u].active]
         scatter([u for u in active if not users[u].locked], marker, fill)
         scatter(
-            [u for u in active if users[u].locked], marker, fill, edgecolors="#ef6c00", linewidths=2.0
+            [u for u in active if users[u].locked],
+            marker,
+            fill,
+            edgecolors="#ef6c00",
+            linewidths=2.0,
         )
         scatter([u for u in of_role if not users[u].active], marker, "#eeeeee", alpha=0.8)
     scatter(sorted(n for n in pos if n not in users), REGION_STYLE[1], REGION_STYLE[2])
@@ -506,7 +515,16 @@ def draw(
         )
 
     if scene.caption:
-        ax.text(0.0, -0.01, scene.caption, transform=ax.transAxes, ha="left", va="top", fontsize=8, color="#424242")
+        ax.text(
+            0.0,
+            -0.01,
+            scene.caption,
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=8,
+            color="#424242",
+        )
 
     if legend:
         handles: list[Any] = [

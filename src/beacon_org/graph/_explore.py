@@ -8,13 +8,22 @@ imported by ``import beacon_org`` or ``import beacon_org.graph``.
 from __future__ import annotations
 
 import html
+import importlib
 import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._model import Role
 from .._org import MANAGES, MEMBER, REP
-from ._draw import _EDGE_COLOUR, HIGHLIGHT, REGION_STYLE, ROLE_STYLE, _inside, _one_row_groups, _path_of
+from ._draw import (
+    _EDGE_COLOUR,
+    HIGHLIGHT,
+    REGION_STYLE,
+    ROLE_STYLE,
+    _inside,
+    _one_row_groups,
+    _path_of,
+)
 from ._scene import make_scene
 
 if TYPE_CHECKING:
@@ -61,13 +70,12 @@ if (found.length) {
 """
 
 
-def _import_bokeh() -> Any:
+def _import_bokeh(module: str) -> Any:
     try:
-        import bokeh
+        return importlib.import_module(module)
     except ModuleNotFoundError as exc:  # pragma: no cover - the test environment has the extra
         msg = "explore() needs Bokeh: pip install 'beacon-org[explore]'"
         raise ModuleNotFoundError(msg) from exc
-    return bokeh
 
 
 class Explorer:
@@ -89,10 +97,9 @@ class Explorer:
 
     def to_html(self) -> str:
         """Return the view as a standalone HTML page with Bokeh's JavaScript inlined."""
-        from bokeh.embed import file_html
-        from bokeh.resources import INLINE
-
-        page: str = file_html(self.layout, INLINE, title=self.title)
+        embed = _import_bokeh("bokeh.embed")
+        resources = _import_bokeh("bokeh.resources")
+        page: str = embed.file_html(self.layout, resources.INLINE, title=self.title)
         return page
 
     def save(self, path: str | Path) -> Path:
@@ -175,21 +182,16 @@ def explore(
     """
     path = _path_of(highlight)
     scene = make_scene(org, focus=focus, depth=depth, keep=path, collapse=False)
-    _import_bokeh()
-    from bokeh.layouts import column
-    from bokeh.models import (
-        ColumnDataSource,
-        CustomJS,
-        Div,
-        HoverTool,
-        LabelSet,
-        Legend,
-        LegendItem,
-        Range1d,
-        Scatter,
-        TextInput,
-    )
-    from bokeh.plotting import figure, from_networkx
+    # Bokeh's own annotations are stricter than its runtime (ranges, glyph arguments): it is used
+    # through Any, as a dynamic boundary, and the tests check what it draws.
+    models: Any = _import_bokeh("bokeh.models")
+    plotting: Any = _import_bokeh("bokeh.plotting")
+    layouts: Any = _import_bokeh("bokeh.layouts")
+    ColumnDataSource, CustomJS, Div = models.ColumnDataSource, models.CustomJS, models.Div
+    HoverTool, LabelSet, Legend = models.HoverTool, models.LabelSet, models.Legend
+    LegendItem, Range1d, Scatter = models.LegendItem, models.Range1d, models.Scatter
+    TextInput = models.TextInput
+    figure, from_networkx = plotting.figure, plotting.from_networkx
 
     if title is None:
         title = "beacon_org" + (f": {focus} within {depth}" if focus is not None else "")
@@ -241,9 +243,9 @@ def explore(
     sections = {b.key: b for b in scene.blocks if b.kind == "region"}
     one_row_groups = _one_row_groups(scene)
     crossing = [
-        (s, t)
-        for s, t, relation in graph.edges(data="relation")
-        if relation == MEMBER and not _inside(scene.pos[t], sections.get(s))
+        (source, target)
+        for source, target, data in graph.edges(data=True)
+        if data["relation"] == MEMBER and not _inside(scene.pos[target], sections.get(source))
     ]
     for source, target, data in graph.edges(data=True):
         relation = data["relation"]
@@ -253,7 +255,11 @@ def explore(
         # region); only the relations the boxes cannot show are drawn, and the path.
         if not red and relation == REP and source not in one_row_groups:
             continue
-        if not red and relation == MEMBER and (len(crossing) > 40 or (source, target) not in crossing):
+        if (
+            not red
+            and relation == MEMBER
+            and (len(crossing) > 40 or (source, target) not in crossing)
+        ):
             continue
         bare.add_edge(
             source,
@@ -265,7 +271,6 @@ def explore(
         )
 
     xs = [x for x, _ in pos.values()] or [0.0]
-    ys = [y for _, y in pos.values()] or [0.0]
     home = (min(xs) - 1.0, max(scene.width, max(xs)) + 1.0, -scene.height - 1.0, 1.0)
     width_units, height_units = home[1] - home[0], home[3] - home[2]
     plot_width = 1100
@@ -345,27 +350,25 @@ def explore(
     renderer.node_renderer.nonselection_glyph = Scatter(
         size=13, marker="marker", fill_color="fill", fill_alpha=0.25, line_alpha=0.25
     )
-    renderer.edge_renderer.glyph.update(
-        line_color="colour", line_width="width", line_alpha="alpha"
-    )
+    renderer.edge_renderer.glyph.update(line_color="colour", line_width="width", line_alpha="alpha")
     plot.renderers.append(renderer)
     nodes = renderer.node_renderer.data_source
     node_labels = LabelSet(
-            x="x",
-            y="y",
-            text="index",
-            source=ColumnDataSource(
-                {
-                    "x": [pos[n][0] for n in graph.nodes],
-                    "y": [pos[n][1] - 0.22 for n in graph.nodes],
-                    "index": list(graph.nodes),
-                }
-            ),
-            text_font_size="7pt",
-            text_align="center",
-            text_baseline="top",
-            text_color="#212121",
-        )
+        x="x",
+        y="y",
+        text="index",
+        source=ColumnDataSource(
+            {
+                "x": [pos[n][0] for n in graph.nodes],
+                "y": [pos[n][1] - 0.22 for n in graph.nodes],
+                "index": list(graph.nodes),
+            }
+        ),
+        text_font_size="7pt",
+        text_align="center",
+        text_baseline="top",
+        text_color="#212121",
+    )
     plot.add_layout(node_labels)
     label_sets.append(node_labels)
     # Labels of nodes and groups show once zoomed in enough to read them (at most LABEL_SPAN
@@ -456,12 +459,12 @@ def explore(
     header = [search, status]
     notes = [scene.caption] if scene.caption else []
     if len(crossing) > 40:
-        notes.append(f"{len(crossing)} members sit outside their region's section (hover for a node's region)")
+        notes.append(
+            f"{len(crossing)} members sit outside their region's section (hover for a node's region)"
+        )
     if not zoomed_in:
         notes.append("zoom in to read the labels")
     if notes:
         header.append(Div(text=html.escape("; ".join(notes)), styles={"color": "#424242"}))
-    from bokeh.layouts import row
-
-    layout = column(row(*header, name="header"), plot, name="explorer")
+    layout = layouts.column(layouts.row(*header, name="header"), plot, name="explorer")
     return Explorer(layout, plot, title, len(pos))

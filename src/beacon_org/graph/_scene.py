@@ -103,7 +103,9 @@ def focus_nodes(
     if focus is None:
         return None
     focus = _check_focus(org, focus)
-    near = set(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus, depth))
+    near = set(
+        nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus, depth)
+    )
     # A group is shown whole or not at all: a rep brings its distributor and its fellow reps.
     for node in list(near):
         if node in org.users:
@@ -122,7 +124,9 @@ def collapsed_label(name: str, count: int) -> str:
 
 def natural(text: str) -> tuple[tuple[int, int | str], ...]:
     """A sort key that puts ``region-2`` before ``region-10``."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text))
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text)
+    )
 
 
 def _label_width(text: str) -> float:
@@ -176,7 +180,9 @@ def _group_draft(
     return _Draft(kind, key, label, width, height, offsets, members, False, len(members), shared)
 
 
-def _shelves(sizes: list[tuple[float, float]], width: float) -> tuple[list[tuple[float, float]], float, float]:
+def _shelves(
+    sizes: list[tuple[float, float]], width: float
+) -> tuple[list[tuple[float, float]], float, float]:
     """Place boxes left to right in rows no wider than ``width``; return corners and the size used."""
     corners: list[tuple[float, float]] = []
     x = y = row_height = used = 0.0
@@ -280,7 +286,9 @@ def _place(
     for section in sections:
         drafts = sorted(section.drafts, key=lambda d: (-d.height, natural(d.key)))
         inner_width = width - 2 * _PAD
-        corners, blocks_width, blocks_height = _shelves([(d.width, d.height) for d in drafts], inner_width)
+        corners, blocks_width, blocks_height = _shelves(
+            [(d.width, d.height) for d in drafts], inner_width
+        )
         header_width = max(_label_width(section.label), 1.2 * len(section.header))
         box_width = max(blocks_width, header_width) + 2 * _PAD
         header_height = _HEADER + (1.0 if section.header else 0.0)
@@ -292,7 +300,9 @@ def _place(
         sections, corners, boxes, inner, strict=True
     ):
         sy += y
-        blocks.append(Block("region", section.key, section.label, sx, sy, sw, sh, tuple(section.header)))
+        blocks.append(
+            Block("region", section.key, section.label, sx, sy, sw, sh, tuple(section.header))
+        )
         for i, node in enumerate(section.header):
             pos[node] = (sx + _PAD + 0.5 + 1.2 * i, sy + _HEADER + 0.3)
         for draft, (bx, by) in zip(drafts, block_corners, strict=True):
@@ -324,9 +334,10 @@ def _arrange(
     org: Org, shown: frozenset[str] | None, protected: frozenset[str], threshold: float
 ) -> tuple[dict[str, tuple[float, float]], list[Block], float, float]:
     top, sections = _sections(org, shown, protected, threshold)
-    area = sum(
-        sum(d.width * d.height for d in s.drafts) + 3.0 * len(s.header) + 2.0 for s in sections
-    ) + len(top) * 1.5
+    area = (
+        sum(sum(d.width * d.height for d in s.drafts) + 3.0 * len(s.header) + 2.0 for s in sections)
+        + len(top) * 1.5
+    )
     widest = max([d.width + 4 * _PAD for s in sections for d in s.drafts] + [4.0])
     width = max(widest, math.sqrt(area * TARGET_ASPECT) * 1.15)
     result = _place(top, sections, width)
@@ -336,10 +347,8 @@ def _arrange(
         if height <= 0 or (used / height <= 2.0 and height / max(used, 1e-9) <= 1.0 / 0.9):
             break
         width = max(widest, math.sqrt(used * height * TARGET_ASPECT))
-        if used / height > 2.0:
-            width = min(width, used * 0.8)
-        else:
-            width = max(width, used * 1.25)
+        # Too wide: narrower rows; too tall: wider ones.
+        width = min(width, used * 0.8) if used / height > 2.0 else max(width, used * 1.25)
         result = _place(top, sections, width)
     return result
 
@@ -375,7 +384,15 @@ def make_scene(
         protected = protected | frozenset({focus}) if isinstance(focus, str) else protected
     sizes = sorted(
         {len(org.reps_of(d)) + 1 for d in org.users if org.users[d].role is Role.DISTRIBUTOR}
-        | {len([u for u in org.users if org.users[u].role is Role.SALES and org.distributor_of(u) is None])}
+        | {
+            len(
+                [
+                    u
+                    for u in org.users
+                    if org.users[u].role is Role.SALES and org.distributor_of(u) is None
+                ]
+            )
+        }
     )
     pos, blocks, width, height = _arrange(org, shown, protected, math.inf)
     if collapse and not _fits(width, height):
@@ -414,5 +431,13 @@ def make_scene(
         note = f"{folded} group{'s' if folded != 1 else ''} of {collapsed} users collapsed"
         caption = f"{caption}; {note}" if caption else note
     return Scene(
-        pos, tuple(blocks), width, height, caption, hidden_users, hidden_groups, hidden_regions, collapsed
+        pos,
+        tuple(blocks),
+        width,
+        height,
+        caption,
+        hidden_users,
+        hidden_groups,
+        hidden_regions,
+        collapsed,
     )
