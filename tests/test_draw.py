@@ -19,7 +19,7 @@ import pytest
 
 import beacon_org as bo
 from beacon_org.graph import MANAGES, MEMBER, REP, draw, layout, summary, to_dot
-from beacon_org.testing import sample_org
+from beacon_org.testing import build_org, sample_org
 from picture_orgs import picture_org
 
 ORG = sample_org()
@@ -385,6 +385,21 @@ def test_a_focus_on_one_group_of_a_big_org_draws_it_whole_with_a_caption() -> No
     assert figure is not None
     width, height = figure.get_size_inches()
     assert 0.5 <= width / height <= 2.0
+
+
+def test_many_members_away_from_their_region_are_named_not_joined_by_lines() -> None:
+    # 45 reps of a west group live in region east: 45 lines across the page would read as fog.
+    reps = [f"rep-{i}" for i in range(45)]
+    org = build_org(
+        groups={"dist-w": reps},
+        regions={"west": ["dist-w"], "east": reps},
+        managers={"west": "rm-w", "east": "rm-e"},
+    )
+    ax = draw(org)
+    labels = [t.get_text() for t in ax.texts]
+    assert sum(1 for t in labels if t.endswith("\n↳ east")) == 45
+    few = build_org(groups={"dist-w": reps[:3]}, regions={"west": ["dist-w"], "east": reps[:3]})
+    assert not [t for t in draw(few).texts if "↳" in t.get_text()]
 
 
 def test_a_focus_with_a_highlight_shows_the_path_too() -> None:

@@ -19,7 +19,7 @@ import pytest
 
 import beacon_org as bo
 from beacon_org.graph import Explorer, explore
-from beacon_org.testing import sample_org
+from beacon_org.testing import build_org, sample_org
 from picture_orgs import picture_org
 
 ORG = sample_org()
@@ -152,6 +152,19 @@ def test_a_2000_user_org_builds_whole() -> None:
     view = explore(org)
     assert view.nodes == len(org.users) + len(org.regions)
     assert len(view.to_html()) < 5_000_000
+
+
+def test_an_empty_org_and_members_away_from_their_region() -> None:
+    assert explore(bo.Org()).nodes == 0
+    reps = [f"rep-{i}" for i in range(45)]
+    org = build_org(groups={"dist-w": reps}, regions={"west": ["dist-w"], "east": reps})
+    colours = _edge_colours(explore(org))
+    # Past 40 such members, no region-to-member line crosses the page; hover tells the region.
+    assert not [edge for edge in colours if edge[0] == "east"]
+    few = build_org(groups={"dist-w": reps[:3]}, regions={"west": ["dist-w"], "east": reps[:3]})
+    assert {edge for edge in _edge_colours(explore(few)) if edge[0] == "east"} == {
+        ("east", rep) for rep in reps[:3]
+    }
 
 
 def test_the_page_is_standalone(tmp_path: Path) -> None:

@@ -402,7 +402,7 @@ def draw(
         elif relation == REP and source not in small_groups:
             continue  # a big group's box says it all; a fan of arrows would hide its reps
         elif relation == MEMBER:
-            if _inside(scene.pos[target], sections.get(source)):
+            if _inside(scene.pos[target], sections[source]):
                 continue  # the member sits in its region's section
             crossing.append((source, target))
             continue
@@ -600,9 +600,7 @@ def _one_row_groups(scene: Scene) -> set[str]:
     }
 
 
-def _inside(point: tuple[float, float], block: Block | None) -> bool:
-    if block is None:
-        return False
+def _inside(point: tuple[float, float], block: Block) -> bool:
     x, y = point
     return block.x <= x <= block.x + block.width and block.y <= y <= block.y + block.height
 

@@ -42,6 +42,18 @@ _BOKEH_MARKER = {
     Role.FACILITY_MANAGER: "triangle",
 }
 _REGION_MARKER = "inverted_triangle"
+# The node data source's columns: hover text and glyph styles.
+_NODE_COLUMNS = (
+    "name",
+    "kind",
+    "region_of",
+    "group",
+    "state",
+    "marker",
+    "fill",
+    "ring",
+    "ring_width",
+)
 #: The widest view, in layout units (about one node each), at which node and group labels show.
 LABEL_SPAN = 40.0
 
@@ -245,7 +257,7 @@ def explore(
     crossing = [
         (source, target)
         for source, target, data in graph.edges(data=True)
-        if data["relation"] == MEMBER and not _inside(scene.pos[target], sections.get(source))
+        if data["relation"] == MEMBER and not _inside(scene.pos[target], sections[source])
     ]
     for source, target, data in graph.edges(data=True):
         relation = data["relation"]
@@ -337,6 +349,13 @@ def explore(
             label_sets.append(box_labels)
 
     renderer = from_networkx(bare, pos)
+    # With no edge (or no node) to draw, networkx leaves out the columns the glyphs read.
+    for source, names in (
+        (renderer.edge_renderer.data_source, ("relation", "colour", "width", "alpha")),
+        (renderer.node_renderer.data_source, _NODE_COLUMNS),
+    ):
+        for name in names:
+            source.data.setdefault(name, [])
     renderer.node_renderer.glyph = Scatter(
         size=13,
         marker="marker",
