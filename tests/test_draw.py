@@ -19,7 +19,8 @@ import pytest
 
 import beacon_org as bo
 from beacon_org.graph import MANAGES, MEMBER, REP, draw, layout, summary, to_dot
-from beacon_org.testing import sample_org
+from beacon_org.testing import build_org, sample_org
+from picture_orgs import picture_org
 
 ORG = sample_org()
 
@@ -45,26 +46,80 @@ def test_layout_keeps_each_group_together_and_under_its_distributor() -> None:
     for distributor in ORG.distributors:
         reps = ORG.reps_of(distributor)
         xs = [pos[r][0] for r in reps]
+        ys = [pos[r][1] for r in reps]
         assert all(pos[r][1] < pos[distributor][1] for r in reps)
         assert min(xs) <= pos[distributor][0] <= max(xs)
-        spans[distributor] = (min(xs), max(xs))
-    (a_lo, a_hi), (b_lo, b_hi) = spans["dist-a"], spans["dist-b"]
-    assert a_hi < b_lo or b_hi < a_lo, "two groups overlap"
-    # No rep of another group sits inside a group's span.
-    for user_id, (x, y) in pos.items():
-        if y == pos["rep-a1"][1] and ORG.distributor_of(user_id) != "dist-a":
-            assert not a_lo <= x <= a_hi
+        spans[distributor] = (min(xs), max(xs), min(ys), max(ys))
+    # Two groups' rectangles never overlap, and no other user sits inside a group's rectangle.
+    (ax0, ax1, ay0, ay1), (bx0, bx1, by0, by1) = spans["dist-a"], spans["dist-b"]
+    assert ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0, "two groups overlap"
+    for distributor, (x0, x1, y0, y1) in spans.items():
+        group = {distributor, *ORG.reps_of(distributor)}
+        for node, (x, y) in pos.items():
+            if node not in group:
+                assert not (x0 <= x <= x1 and y0 <= y <= y1), (node, distributor)
 
 
-def test_layout_puts_managers_above_regions_above_members() -> None:
+def test_layout_puts_each_region_with_its_manager_above_its_groups() -> None:
     pos = layout(ORG)
     for region_id, region in ORG.regions.items():
         assert region.manager is not None
-        assert pos[region.manager][1] > pos[region_id][1]
+        # The manager sits beside its region, in the region's header row.
+        assert pos[region.manager][1] == pos[region_id][1]
+        assert pos[region.manager][0] > pos[region_id][0]
         for member in ORG.region_members(region_id):
-            assert pos[region_id][1] > pos[member][1]
+            distributor = ORG.distributor_of(member) or member
+            if ORG.user(distributor).region == region_id:
+                assert pos[region_id][1] > pos[member][1], member
     for back_office in ("owner", "admin-1", "ops-1", "fm-mercy"):
-        assert pos[back_office][1] > pos["rm-west"][1]
+        assert pos[back_office][1] > max(pos[r][1] for r in ORG.regions)
+
+
+def test_layout_with_a_focus_keeps_the_neighbourhood_and_whole_groups() -> None:
+    # A rep: its distributor and region, and its whole group.
+    assert set(layout(ORG, focus="rep-a1")) == {"rep-a1", "rep-a2", "dist-a", "west"}
+    # A distributor: its group and its region.
+    assert set(layout(ORG, focus="dist-b")) == {"dist-b", "rep-b1", "rep-b2", "rep-new", "east"}
+    # A region: its manager, its members and their groups.
+    assert set(layout(ORG, focus="central")) == {
+        "central",
+        "rm-central",
+        "rep-a2",
+        "rep-solo",
+        "dist-a",
+        "rep-a1",
+    }
+    assert set(layout(ORG, focus="central", depth=0)) == {"central"}
+    assert set(layout(ORG, focus="rm-east", depth=2)) == {
+        "rm-east",
+        "east",
+        "dist-b",
+        "rep-b1",
+        "rep-b2",
+        "rep-new",
+    }
+    assert set(layout(ORG, focus="dist-a", depth=10)) >= set(layout(ORG, focus="west"))
+
+
+@pytest.mark.parametrize("focus", ["nobody", "c-100", ""])
+def test_an_unknown_focus_is_an_unknown_user(focus: str) -> None:
+    with pytest.raises(bo.UnknownUserError, match=repr(focus)):
+        draw(ORG, focus=focus)
+    with pytest.raises(KeyError):
+        layout(ORG, focus=focus)
+
+
+@pytest.mark.parametrize("depth", [-1, 1.5, "2", True, None])
+def test_a_bad_depth_is_an_org_error(depth: object) -> None:
+    with pytest.raises(bo.OrgError, match="depth"):
+        draw(ORG, focus="dist-a", depth=depth)  # type: ignore[arg-type]
+    with pytest.raises(bo.OrgError, match="depth"):
+        draw(ORG, depth=depth)  # type: ignore[arg-type]
+
+
+def test_a_focus_that_is_not_a_string_is_an_org_error() -> None:
+    with pytest.raises(bo.InvalidValueError, match="focus"):
+        draw(ORG, focus=42)  # type: ignore[arg-type]
 
 
 def test_layout_of_an_empty_org_and_lonely_nodes() -> None:
@@ -223,8 +278,9 @@ def test_sample_org_renders_to_a_png_of_the_expected_size(tmp_path: Path) -> Non
     width, height = _png_size(out)
     inches = figure.get_size_inches()
     assert (width, height) == (round(inches[0] * 100), round(inches[1] * 100))
-    assert height == 700
-    assert width >= 600
+    assert 600 <= width <= 1200
+    assert 500 <= height <= 1000
+    assert 0.5 <= width / height <= 2.0
     pixels = mpimg.imread(out)[:, :, :3]
     not_white = (pixels < 0.95).any(axis=2).mean()
     assert 0.02 < not_white < 0.5, f"{not_white:.1%} of the picture is drawn"
@@ -239,6 +295,7 @@ def test_draw_labels_every_node_and_names_each_group() -> None:
         assert any(t.split("\n")[0] == node for t in texts), node
     assert "dist-a group · shares inventory" in texts
     assert "dist-b group · no sharing" in texts
+    assert "region west · West · CA OR WA" in texts
     assert any("(locked)" in t for t in texts if t.startswith("rep-new"))
     legend = ax.get_legend()
     assert legend is not None
@@ -268,14 +325,98 @@ def test_draw_an_empty_org() -> None:
     assert len(ax.texts) == 0
 
 
+# Pictures of orgs of every size are written here for a person to look at (build/ is ignored by git).
+PICTURES = Path(__file__).resolve().parent.parent / "build" / "pictures"
+
+
+@pytest.mark.parametrize(
+    ("users", "most_inches"),
+    [(20, (12, 10)), (150, (26, 24)), (500, (28, 24)), (2000, (28, 24))],
+)
+def test_orgs_of_every_size_draw_to_a_readable_png(
+    users: int, most_inches: tuple[int, int]
+) -> None:
+    org = picture_org(users)
+    assert len(org.users) == users
+    ax = draw(org, title=f"{users} users")
+    figure = ax.get_figure()
+    assert figure is not None
+    PICTURES.mkdir(parents=True, exist_ok=True)
+    out = PICTURES / f"org-{users}.png"
+    figure.savefig(out, dpi=100)
+    width, height = _png_size(out)
+    # Never a strip: at most 2:1 either way, and never more than about 28 x 24 inches at 100 dpi.
+    assert 0.5 <= width / height <= 2.0, (width, height)
+    assert width <= most_inches[0] * 100
+    assert height <= most_inches[1] * 100
+    # Labels keep a legible size whatever the size of the org.
+    sizes = {t.get_fontsize() for t in ax.texts}
+    assert min(sizes) >= 6.5
+    # Every user is either drawn with its label or counted in a collapsed group's box.
+    texts = [t.get_text() for t in ax.texts]
+    collapsed = [t for t in texts if t.split("\n")[-1].endswith((" users", " user"))]
+    labelled = {t.split("\n")[0] for t in texts if t not in collapsed} & set(org.users)
+    counted = sum(int(t.split("\n")[-1].split()[0]) for t in collapsed)
+    assert len(labelled) + counted == users
+    if users <= 150:
+        assert not collapsed, "a small org is drawn whole"
+    else:
+        assert collapsed, "a big org collapses some groups"
+        (caption,) = [t for t in texts if "collapsed" in t]
+        assert f"of {counted} users collapsed" in caption
+    pixels = mpimg.imread(out)[:, :, :3]
+    assert 0.02 < (pixels < 0.95).any(axis=2).mean() < 0.8
+
+
+def test_a_focus_on_one_group_of_a_big_org_draws_it_whole_with_a_caption() -> None:
+    org = picture_org(2000)
+    biggest = max(org.distributors, key=lambda d: len(org.reps_of(d)))
+    ax = draw(org, focus=biggest, depth=1)
+    texts = [t.get_text() for t in ax.texts]
+    labelled = {t.split("\n")[0] for t in texts}
+    assert {biggest, *org.reps_of(biggest)} <= labelled
+    region = org.user(biggest).region
+    assert region in labelled
+    (caption,) = [t for t in texts if t.startswith("not shown: ")]
+    shown_users = len(org.reps_of(biggest)) + 1
+    groups = len(org.distributors) - 1
+    assert caption.startswith(f"not shown: {groups} other groups, {2000 - shown_users} other users")
+    figure = ax.get_figure()
+    assert figure is not None
+    width, height = figure.get_size_inches()
+    assert 0.5 <= width / height <= 2.0
+
+
+def test_many_members_away_from_their_region_are_named_not_joined_by_lines() -> None:
+    # 45 reps of a west group live in region east: 45 lines across the page would read as fog.
+    reps = [f"rep-{i}" for i in range(45)]
+    org = build_org(
+        groups={"dist-w": reps},
+        regions={"west": ["dist-w"], "east": reps},
+        managers={"west": "rm-w", "east": "rm-e"},
+    )
+    ax = draw(org)
+    labels = [t.get_text() for t in ax.texts]
+    assert sum(1 for t in labels if t.endswith("\n↳ east")) == 45
+    few = build_org(groups={"dist-w": reps[:3]}, regions={"west": ["dist-w"], "east": reps[:3]})
+    assert not [t for t in draw(few).texts if "↳" in t.get_text()]
+
+
+def test_a_focus_with_a_highlight_shows_the_path_too() -> None:
+    ax = draw(ORG, focus="dist-a", depth=0, highlight=("rm-east", "east", "rep-b1", "c-200"))
+    labelled = {t.get_text().split("\n")[0] for t in ax.texts}
+    assert {"dist-a", "rep-a1", "rep-a2", "rm-east", "east", "rep-b1", "c-200"} <= labelled
+    assert "owner" not in labelled
+
+
 def test_import_beacon_org_does_not_import_matplotlib() -> None:
     code = (
         "import sys, beacon_org, beacon_org.graph; from beacon_org.testing import sample_org;"
         "org = sample_org(); beacon_org.graph.to_dot(org); org._repr_html_();"
-        "print('matplotlib' in sys.modules, 'pandas' in sys.modules)"
+        "print('matplotlib' in sys.modules, 'pandas' in sys.modules, 'bokeh' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["False", "False", "False"]
 
 
 # --- summary --------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_the_org_shows_as_html_tables(executed: Any) -> None:
 
 def test_the_drawings_are_pictures(executed: Any) -> None:
     pictures = [o for o in _outputs(executed, "draw(org") if "image/png" in o.get("data", {})]
-    assert len(pictures) == 2
+    assert len(pictures) == 3  # the whole org, a focus on one region, a highlighted path
     for picture in pictures:
         width, height = _png_size(picture["data"]["image/png"])
         assert width > 400
@@ -85,3 +85,12 @@ def test_the_denial_and_the_diff_are_explained(executed: Any) -> None:
     printed = "".join(o.get("text", "") for o in _outputs(executed, "moved = org.unassign_rep"))
     assert "rep-a2" in printed
     assert "dist-b" in printed
+
+
+def test_the_interactive_view_shows_inline_and_is_saved(executed: Any) -> None:
+    (view,) = [o for o in _outputs(executed, "view = explore(") if "data" in o]
+    html = view["data"]["text/html"]
+    assert html.startswith("<iframe srcdoc=")
+    assert "rep-b1" in html  # the nodes' data travels with the page
+    printed = "".join(o.get("text", "") for o in _outputs(executed, "view.save("))
+    assert printed.strip().endswith("acme-ortho.html True")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .._errors import InvalidValueError
 from .._model import Role, User
 from .._org import MANAGES, MEMBER, REP
+from ._scene import INCH_PER_UNIT, Block, Scene, make_scene
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,10 +39,8 @@ _EDGE_COLOUR = {REP: "#2e7d32", MEMBER: "#9e9e9e", MANAGES: "#5e35b1"}
 _SHARED_FILL = "#e8f5e9"
 _UNSHARED_FILL = "#f5f5f5"
 
-# Rows of the layout, top to bottom.
-_Y_TOP, _Y_MANAGER, _Y_REGION, _Y_DISTRIBUTOR, _Y_REP, _Y_OBJECT = 4.0, 3.0, 2.0, 1.0, 0.0, -1.0
-_GROUP_GAP = 0.6  # extra space between two distributor groups
-_MIN_SPACING = 1.2  # regions and managers are wider labels than reps
+_REGION_FILL = "#fffde7"
+_REGION_EDGE = "#f9a825"
 
 
 def _status_note(user: User) -> str:
@@ -65,81 +64,40 @@ def _path_of(highlight: object) -> tuple[str, ...]:
 
 
 def _groups(org: Org) -> list[tuple[str, list[str]]]:
-    return [(d, sorted(org._reps.get(d, frozenset()))) for d in sorted(org.distributors)]
+    return [(d, sorted(org.reps_of(d))) for d in sorted(org.distributors)]
 
 
-def _spread(desired: dict[str, float], spacing: float) -> dict[str, float]:
-    # Keep the wished-for order and positions, pushing right just enough that no two overlap.
-    placed: dict[str, float] = {}
-    last = float("-inf")
-    for node, x in sorted(desired.items(), key=lambda item: (item[1], item[0])):
-        x = max(x, last + spacing)
-        placed[node] = last = x
-    return placed
+def layout(org: Org, *, focus: str | None = None, depth: int = 1) -> dict[str, tuple[float, float]]:
+    """Return an ``(x, y)`` position for every user and region shown, as :func:`draw` places them.
 
+    Each region is a section: the region and its regional manager on top, then the distributor
+    groups whose distributor is in it, each group its distributor above a grid of its reps.
+    Groups and sections wrap into rows so the whole keeps a shape of about 3:2; back office and
+    facility managers are above everything, and reps in no group have a box of their own in their
+    region. ``y`` grows upwards. Unlike :func:`draw`, no group is collapsed, so every user and
+    region has a position. The result suits ``networkx.draw(org.graph, pos=layout(org))`` too.
 
-def layout(org: Org) -> dict[str, tuple[float, float]]:
-    """Return an ``(x, y)`` position for every user and region, as :func:`draw` places them.
-
-    Rows from the top: back office and facility managers, regional managers, regions,
-    distributors, sales reps. Each distributor sits above its reps, groups side by side, reps in no
-    group at the right; a region sits above its members and a manager above its regions. The
-    result suits ``networkx.draw(org.graph, pos=layout(org))`` too.
+    Parameters
+    ----------
+    org
+        The org to lay out.
+    focus, depth
+        As in :func:`draw`: only what lies within ``depth`` relations of ``focus``.
 
     Examples
     --------
     >>> from beacon_org.graph import layout
     >>> from beacon_org.testing import sample_org
     >>> pos = layout(sample_org())
-    >>> pos["dist-a"][1] > pos["rep-a1"][1], pos["dist-a"][0] == (pos["rep-a1"][0] + pos["rep-a2"][0]) / 2
+    >>> pos["dist-a"][1] > pos["rep-a1"][1], pos["west"][1] > pos["dist-a"][1]
     (True, True)
     >>> len(pos) == len(sample_org().users) + len(sample_org().regions)
     True
+    >>> sorted(layout(sample_org(), focus="dist-a", depth=0))
+    ['dist-a', 'rep-a1', 'rep-a2']
     """
-    pos: dict[str, tuple[float, float]] = {}
-    x = 0.0
-    for distributor, reps in _groups(org):
-        if not reps:
-            pos[distributor] = (x, _Y_DISTRIBUTOR)
-            x += 1.0 + _GROUP_GAP
-            continue
-        start = x
-        for rep in reps:
-            pos[rep] = (x, _Y_REP)
-            x += 1.0
-        pos[distributor] = ((start + x - 1.0) / 2, _Y_DISTRIBUTOR)
-        x += _GROUP_GAP
-    for user_id in sorted(org._users):
-        user = org._users[user_id]
-        if user.role is Role.SALES and user_id not in pos:
-            pos[user_id] = (x, _Y_REP)
-            x += 1.0
-    width = max(x - 1.0 - _GROUP_GAP, 0.0)
-
-    wanted: dict[str, float] = {}
-    for region_id in sorted(org._regions):
-        members = [pos[m][0] for m in org._members.get(region_id, frozenset())]
-        wanted[region_id] = sum(members) / len(members) if members else width + 1.0
-    regions = _spread(wanted, _MIN_SPACING)
-    pos.update((r, (rx, _Y_REGION)) for r, rx in regions.items())
-
-    wanted = {}
-    top = []
-    for user_id in sorted(org._users):
-        user = org._users[user_id]
-        if user.role is Role.REGIONAL_MANAGER:
-            managed = [regions[r] for r in org._managed.get(user_id, frozenset())]
-            wanted[user_id] = sum(managed) / len(managed) if managed else width + 1.0
-        elif user.role.is_org_wide or user.role is Role.FACILITY_MANAGER:
-            top.append(user_id)
-    pos.update((m, (mx, _Y_MANAGER)) for m, mx in _spread(wanted, _MIN_SPACING).items())
-
-    # Back office first, then facility managers, centred over the picture.
-    top.sort(key=lambda u: (org._users[u].role is Role.FACILITY_MANAGER, u))
-    start = (width - _MIN_SPACING * (len(top) - 1)) / 2
-    for i, user_id in enumerate(top):
-        pos[user_id] = (start + i * _MIN_SPACING, _Y_TOP)
-    return pos
+    scene = make_scene(org, focus=focus, depth=depth, collapse=False)
+    return {node: (x, -y) for node, (x, y) in scene.pos.items()}
 
 
 # --- DOT -------------------------------------------------------------------------------------------
@@ -214,7 +172,7 @@ def to_dot(
     path = _path_of(highlight)
     on_path = set(path)
     steps = set(itertools.pairwise(path))
-    graph = org._nx()
+    graph = org.graph
     lines = ["digraph " + _quote("beacon_org") + " {"]
     graph_attrs: dict[str, str | float] = {
         "rankdir": "TB",
@@ -240,33 +198,31 @@ def to_dot(
 
     grouped: set[str] = set()
     for distributor, reps in _groups(org):
-        shared = distributor in org._sharing
+        shared = org.shares_inventory(distributor)
         label = f"{distributor} group" + (" (shares inventory)" if shared else "")
         fill = _SHARED_FILL if shared else _UNSHARED_FILL
         lines.append(f"  subgraph {_quote('cluster_group_' + distributor)} {{")
         lines.append(f"    graph {_attrs(label=label, style='rounded,filled', fillcolor=fill)};")
         for member in (distributor, *reps):
-            lines.append(user_node(org._users[member], "    "))
+            lines.append(user_node(org.users[member], "    "))
             grouped.add(member)
         lines.append("  }")
-    loners = [
-        u for u in sorted(org._users) if org._users[u].role is Role.SALES and u not in grouped
-    ]
+    loners = [u for u in sorted(org.users) if org.users[u].role is Role.SALES and u not in grouped]
     if loners:
         lines.append(f"  subgraph {_quote('cluster_no_group')} {{")
         lines.append(
             f"    graph {_attrs(label='reps in no group', style='rounded,dashed', color='#9e9e9e')};"
         )
-        lines.extend(user_node(org._users[u], "    ") for u in loners)
+        lines.extend(user_node(org.users[u], "    ") for u in loners)
         lines.append("  }")
         grouped.update(loners)
-    for user_id in sorted(org._users):
+    for user_id in sorted(org.users):
         if user_id not in grouped:
-            lines.append(user_node(org._users[user_id], "  "))
+            lines.append(user_node(org.users[user_id], "  "))
 
     shape, _marker, fill = REGION_STYLE
-    for region_id in sorted(org._regions):
-        region = org._regions[region_id]
+    for region_id in sorted(org.regions):
+        region = org.regions[region_id]
         label = region.name or region_id
         if region.name and region.name != region_id:
             label = f"{region_id}\n{region.name}"
@@ -276,8 +232,8 @@ def to_dot(
         if region_id in on_path:
             style.update(color=HIGHLIGHT, penwidth=3)
         lines.append(f"  {_quote(region_id)} {_attrs(**style)};")
-    if org._regions:
-        same = " ".join(f"{_quote(r)};" for r in sorted(org._regions))
+    if org.regions:
+        same = " ".join(f"{_quote(r)};" for r in sorted(org.regions))
         lines.append(f"  {{ rank=same; {same} }}")
 
     for source, target, data in sorted(graph.edges(data=True)):
@@ -324,26 +280,41 @@ def draw(
     org: Org,
     ax: Axes | None = None,
     *,
+    focus: str | None = None,
+    depth: int = 1,
     highlight: object = (),
     title: str | None = None,
     legend: bool = True,
 ) -> Axes:
     """Draw the org with matplotlib and return the axes (needs the ``[draw]`` extra).
 
-    Distributor groups are boxed together (green when they share inventory), each region sits
-    under its regional manager with dotted lines to its members, back office and facility users
-    are on top; roles differ by marker and colour, locked users have an orange ring, deactivated
-    ones are grey. A decision's path is drawn in red, with a case or item id at its end added
-    below.
+    Each region is a yellow section with its regional manager on top and, inside it, the
+    distributor groups whose distributor is in that region, boxed (green when they share
+    inventory), the distributor above a grid of its reps. Groups and sections wrap into rows, so
+    the picture keeps a shape of about 3:2 (never more than 2:1) and labels stay a legible 7 pt at
+    any org size; when the org would not fit in about 24 × 22 inches, the biggest groups collapse
+    into a box with their count. A member of a region whose group sits in another section is
+    joined to its region by a dotted line (or, when there are many, named under its id). Back office
+    and facility users are on top; roles differ by marker and colour, locked users have an orange
+    ring, deactivated ones are grey. A decision's path is drawn in red (its groups never collapse),
+    with a case or item id at its end added below. A caption says what is not shown.
 
     Parameters
     ----------
     org
         The org to draw.
     ax
-        The matplotlib axes to draw on; by default a new figure sized to the org.
+        The matplotlib axes to draw on; by default a new figure sized to the picture.
+    focus
+        A user, distributor or region id: draw only what lies within ``depth`` relations of it
+        (a distributor's group and region; a region's manager and members), each distributor
+        group in it whole. The caption counts the groups, users and regions left out.
+    depth
+        How many relations (edges of :attr:`Org.graph <beacon_org.Org.graph>`, either way) from
+        ``focus`` to go; 0 keeps the focus alone (with its group).
     highlight
-        A :class:`~beacon_org.Decision` (its ``path`` is highlighted) or a sequence of ids.
+        A :class:`~beacon_org.Decision` (its ``path`` is highlighted) or a sequence of ids. Its
+        users are shown even outside the focus.
     title
         A title for the axes.
     legend
@@ -356,8 +327,11 @@ def draw(
 
     Raises
     ------
+    UnknownUserError
+        If ``focus`` names no user or region (an :class:`~beacon_org.OrgError` and a ``KeyError``).
     InvalidValueError
-        If ``highlight`` is neither a decision nor a sequence of string ids.
+        If ``highlight`` is neither a decision nor a sequence of string ids, ``focus`` is not a
+        string, or ``depth`` is not a whole number 0 or more.
     ModuleNotFoundError
         If matplotlib is not installed.
 
@@ -368,85 +342,107 @@ def draw(
     >>> from beacon_org.graph import draw
     >>> from beacon_org.testing import sample_org
     >>> ax = draw(sample_org(), highlight=("rm-east", "east", "rep-b1", "c-200"))
-    >>> ax.get_figure().get_size_inches().round(1).tolist()
-    [11.8, 7.0]
+    >>> width, height = ax.get_figure().get_size_inches()
+    >>> bool(0.5 <= width / height <= 2.0)
+    True
+    >>> ax = draw(sample_org(), focus="dist-b")
+    >>> [t.get_text() for t in ax.texts if t.get_text().startswith("not shown")]
+    ['not shown: 1 other group, 13 other users, 2 other regions']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     path = _path_of(highlight)
+    scene = make_scene(org, focus=focus, depth=depth, keep=path)
     plt = _import_pyplot()
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyBboxPatch, Patch
 
-    pos = layout(org)
-    xs = [p[0] for p in pos.values()] or [0.0]
-    left, right = min(xs), max(xs)
+    graph = org.graph
+    users = org.users
+    pos = {node: (x, -y) for node, (x, y) in scene.pos.items()}
+    margin = 0.5
+    left, right = -margin, max(scene.width, 1.0) + margin
+    bottom, top = -(scene.height + margin), margin
     if ax is None:
-        # Room for the picture plus a legend column at the right.
-        width = max(6.0, right - left + 1.6) + (2.0 if legend else 0.0)
-        fig, ax = plt.subplots(figsize=(width, 7.0))
-        fig.subplots_adjust(
-            left=0.01, right=1.0 - (2.0 if legend else 0.1) / width, bottom=0.01, top=0.95
+        # One layout unit is INCH_PER_UNIT inches, so labels keep their size at any org size.
+        legend_in = 2.1 if legend else 0.2
+        title_in = 0.45 if title else 0.15
+        caption_in = 0.4 if scene.caption else 0.15
+        content_w, content_h = (right - left) * INCH_PER_UNIT, (top - bottom) * INCH_PER_UNIT
+        fig_w = max(6.0, content_w + legend_in + 0.2)
+        fig_h = max(3.5, content_h + title_in + caption_in, (fig_w - legend_in) / 2.0)
+        fig = plt.figure(figsize=(fig_w, fig_h))
+        ax = fig.add_axes(
+            (
+                0.1 / fig_w,
+                (fig_h - title_in - content_h) / fig_h,
+                content_w / fig_w,
+                content_h / fig_h,
+            )
         )
-    assert ax is not None  # for mypy: subplots always returns axes
+    assert ax is not None  # for mypy: add_axes always returns axes
 
-    # Group boxes behind everything.
-    for distributor, reps in _groups(org):
-        members = [pos[distributor][0], *(pos[r][0] for r in reps)]
-        shared = distributor in org._sharing
-        low = _Y_REP - 0.45 if reps else _Y_DISTRIBUTOR - 0.45
-        box = FancyBboxPatch(
-            (min(members) - 0.45, low),
-            max(members) - min(members) + 0.9,
-            _Y_DISTRIBUTOR + 0.45 - low,
-            boxstyle="round,pad=0.02,rounding_size=0.15",
-            facecolor=_SHARED_FILL if shared else _UNSHARED_FILL,
-            edgecolor="#2e7d32" if shared else "#9e9e9e",
-            linewidth=1.0,
-            zorder=0,
-        )
-        ax.add_patch(box)
-        note = "shares inventory" if shared else "no sharing"
-        ax.text(
-            min(members) - 0.4,
-            _Y_DISTRIBUTOR + 0.38,
-            f"{distributor} group · {note}",
-            fontsize=7,
-            va="top",
-            color="#1b5e20" if shared else "#616161",
-            zorder=0.5,
-        )
+    # Region sections, then group boxes, behind everything.
+    for block in scene.blocks:
+        _draw_block(ax, block, FancyBboxPatch)
 
     steps = set(itertools.pairwise(path))
-    for source, target, data in org._nx().edges(data=True):
+    sections = {b.key: b for b in scene.blocks if b.kind == "region"}
+    small_groups = _one_row_groups(scene)
+    crossing: list[tuple[str, str]] = []
+    for source, target, data in graph.edges(data=True):
+        if source not in pos or target not in pos:
+            continue
         relation = data["relation"]
         on_path = (source, target) in steps or (target, source) in steps
-        style: dict[str, Any] = {"color": _EDGE_COLOUR[relation], "lw": 1.2}
-        if relation == MEMBER:
-            style.update(arrowstyle="-", linestyle=(0, (1, 2)), lw=0.8)
+        style: dict[str, Any] = {"color": _EDGE_COLOUR[relation], "lw": 1.0}
         if on_path:
-            style.update(color=HIGHLIGHT, lw=2.8, linestyle="-")
+            style.update(color=HIGHLIGHT, lw=2.8)
+            if relation == MEMBER:
+                style.update(arrowstyle="-")
+        elif relation == REP and source not in small_groups:
+            continue  # a big group's box says it all; a fan of arrows would hide its reps
+        elif relation == MEMBER:
+            if _inside(scene.pos[target], sections[source]):
+                continue  # the member sits in its region's section
+            crossing.append((source, target))
+            continue
         _arrow(ax, pos[source], pos[target], **style)
+    # Members whose group sits in another region's section: a dotted line each while they are
+    # few, else their region named under their id (a fan of lines across the picture reads as fog).
+    region_note: dict[str, str] = {}
+    if len(crossing) <= 40:
+        for source, target in crossing:
+            style = {"color": _EDGE_COLOUR[MEMBER], "arrowstyle": "-", "lw": 0.9}
+            _arrow(ax, pos[source], pos[target], linestyle=(0, (1, 2)), **style)
+    else:
+        region_note = {target: source for source, target in crossing}
 
     # Ids on the path that are not in the org (a case, an item) go under the node before them.
     extra: dict[str, tuple[float, float]] = {}
     for before, node in itertools.pairwise(path):
-        if node not in pos and node not in extra:
-            bx = (pos.get(before) or extra.get(before) or (left, _Y_REP))[0]
-            extra[node] = (bx, _Y_OBJECT)
+        if node not in pos and node not in extra and node not in graph:
+            bx, by = pos.get(before) or extra.get(before) or (left + 1.0, bottom + 1.0)
+            extra[node] = (bx + 0.45, by - 0.75)
     for source, target in itertools.pairwise(path):
         if {source, target} <= (pos.keys() | extra.keys()) and not (
-            org._nx().has_edge(source, target) or org._nx().has_edge(target, source)
+            graph.has_edge(source, target) or graph.has_edge(target, source)
         ):
-            start, end = (pos | extra)[source], (pos | extra)[target]
-            _arrow(ax, start, end, color=HIGHLIGHT, lw=2.8, linestyle="--")
-    for node, (nx_, ny) in extra.items():
+            _arrow(
+                ax,
+                (pos | extra)[source],
+                (pos | extra)[target],
+                color=HIGHLIGHT,
+                lw=2.8,
+                linestyle="--",
+            )
+    for node, (ex, ey) in extra.items():
         ax.text(
-            nx_,
-            ny,
+            ex,
+            ey,
             node,
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=7.5,
             zorder=3,
             bbox={"boxstyle": "square,pad=0.3", "fc": "white", "ec": HIGHLIGHT, "lw": 2},
         )
@@ -456,7 +452,7 @@ def draw(
             ax.scatter(
                 [pos[n][0] for n in nodes],
                 [pos[n][1] for n in nodes],
-                s=260,
+                s=150,
                 marker=marker,
                 c=fill,
                 edgecolors=style.pop("edgecolors", "#424242"),
@@ -465,51 +461,69 @@ def draw(
                 **style,
             )
 
+    shown_users = [u for u in pos if u in users]
     for role, (_shape, marker, fill) in ROLE_STYLE.items():
-        users = [u for u, user in org._users.items() if user.role is role]
-        active = [u for u in users if org._users[u].active]
-        scatter([u for u in active if not org._users[u].locked], marker, fill)
+        of_role = [u for u in shown_users if users[u].role is role]
+        active = [u for u in of_role if users[u].active]
+        scatter([u for u in active if not users[u].locked], marker, fill)
         scatter(
-            [u for u in active if org._users[u].locked],
+            [u for u in active if users[u].locked],
             marker,
             fill,
             edgecolors="#ef6c00",
-            linewidths=2.2,
+            linewidths=2.0,
         )
-        scatter([u for u in users if not org._users[u].active], marker, "#eeeeee", alpha=0.8)
-    scatter(sorted(org._regions), REGION_STYLE[1], REGION_STYLE[2])
+        scatter([u for u in of_role if not users[u].active], marker, "#eeeeee", alpha=0.8)
+    scatter(sorted(n for n in pos if n not in users), REGION_STYLE[1], REGION_STYLE[2])
     ringed = [n for n in path if n in pos]
     if ringed:
         ax.scatter(
             [pos[n][0] for n in ringed],
             [pos[n][1] for n in ringed],
-            s=500,
+            s=330,
             marker="o",
             facecolors="none",
             edgecolors=HIGHLIGHT,
-            linewidths=2.2,
+            linewidths=2.0,
             zorder=2.5,
         )
 
-    for node, (nx_, ny) in pos.items():
-        if node in org._users:
-            user = org._users[node]
+    for node, (x, y) in pos.items():
+        colour = "#212121"
+        label = node
+        if node in users:
+            user = users[node]
             note = _status_note(user)
-            label = f"{node}\n({note})" if note else node
-            colour = "#9e9e9e" if not user.active else "#212121"
-        else:
-            label, colour = node, "#212121"
+            if note:
+                label += f"\n({note})"
+            if node in region_note:
+                label += f"\n↳ {region_note[node]}"
+            if not user.active:
+                colour = "#9e9e9e"
         # A white backing keeps a label readable where an edge runs under it.
         ax.text(
-            nx_,
-            ny - 0.22,
+            x,
+            y - 0.17,
             label,
             ha="center",
             va="top",
-            fontsize=7.5,
+            fontsize=7,
+            linespacing=1.0,
             color=colour,
             zorder=3,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+            bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
+
+    if scene.caption:
+        ax.text(
+            0.0,
+            -0.01,
+            scene.caption,
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=8,
+            color="#424242",
         )
 
     if legend:
@@ -521,7 +535,7 @@ def draw(
                 linestyle="",
                 markerfacecolor=fill,
                 markeredgecolor="#424242",
-                markersize=9,
+                markersize=8,
                 label=role.value.replace("_", " "),
             )
             for role, (_shape, marker, fill) in ROLE_STYLE.items()
@@ -534,14 +548,15 @@ def draw(
                 linestyle="",
                 markerfacecolor=REGION_STYLE[2],
                 markeredgecolor="#424242",
-                markersize=9,
+                markersize=8,
                 label="region",
             )
         )
         handles += [
             Line2D([], [], color=_EDGE_COLOUR[MANAGES], label="manages"),
             Line2D([], [], color=_EDGE_COLOUR[REP], label="distributor → rep"),
-            Line2D([], [], color=_EDGE_COLOUR[MEMBER], linestyle=":", label="region member"),
+            Line2D([], [], color=_EDGE_COLOUR[MEMBER], linestyle=":", label="member of a region"),
+            Patch(facecolor=_REGION_FILL, edgecolor=_REGION_EDGE, label="region's section"),
             Patch(facecolor=_SHARED_FILL, edgecolor="#2e7d32", label="group sharing inventory"),
             Line2D(
                 [],
@@ -551,7 +566,7 @@ def draw(
                 markerfacecolor="white",
                 markeredgecolor="#ef6c00",
                 markeredgewidth=2,
-                markersize=9,
+                markersize=8,
                 label="locked",
             ),
         ]
@@ -565,10 +580,75 @@ def draw(
             frameon=False,
         )
 
-    bottom = _Y_OBJECT - 0.5 if extra else _Y_REP - 0.75
-    ax.set_xlim(left - 0.8, right + 0.8)
-    ax.set_ylim(bottom, _Y_TOP + 0.5)
+    ax.set_xlim(left, right)
+    ax.set_ylim(bottom, top)
     ax.set_axis_off()
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=11, loc="left")
     return ax
+
+
+def _one_row_groups(scene: Scene) -> set[str]:
+    # Arrows from a distributor to reps on a second row would run through the first row's labels,
+    # so a group's arrows are drawn only when its reps fit on one row (the box says the rest).
+    return {
+        b.key
+        for b in scene.blocks
+        if b.kind == "group"
+        and not b.collapsed
+        and len({scene.pos[m][1] for m in b.members[1:]}) <= 1
+    }
+
+
+def _inside(point: tuple[float, float], block: Block) -> bool:
+    x, y = point
+    return block.x <= x <= block.x + block.width and block.y <= y <= block.y + block.height
+
+
+def _draw_block(ax: Axes, block: Block, box_class: Any) -> None:
+    # y grows downwards in the scene and upwards on the axes.
+    top = -block.y
+    if block.kind == "region":
+        face, edge, text_colour, z = _REGION_FILL, _REGION_EDGE, "#795548", -1.0
+    elif block.shared:
+        face, edge, text_colour, z = _SHARED_FILL, "#2e7d32", "#1b5e20", 0.0
+    else:
+        face, edge, text_colour, z = _UNSHARED_FILL, "#9e9e9e", "#616161", 0.0
+    if block.kind == "loners":
+        edge = "#bdbdbd"
+    ax.add_patch(
+        box_class(
+            (block.x, top - block.height),
+            block.width,
+            block.height,
+            boxstyle="round,pad=0.0,rounding_size=0.15",
+            facecolor=face,
+            edgecolor=edge,
+            linewidth=1.6 if block.collapsed else 1.0,
+            linestyle="--" if block.kind == "loners" else "-",
+            zorder=z,
+        )
+    )
+    if block.collapsed:
+        ax.text(
+            block.x + block.width / 2,
+            top - block.height / 2,
+            block.label,
+            ha="center",
+            va="center",
+            fontsize=7,
+            color=text_colour,
+            zorder=z + 0.5,
+        )
+        return
+    ax.text(
+        block.x + 0.15,
+        top - 0.12,
+        block.label,
+        ha="left",
+        va="top",
+        fontsize=7.5 if block.kind == "region" else 6.8,
+        fontweight="bold" if block.kind == "region" else "normal",
+        color=text_colour,
+        zorder=z + 0.5,
+    )
