@@ -95,6 +95,14 @@ class Explorer:
 
     ``layout`` is the Bokeh layout (the search box above the plot) and ``plot`` the Bokeh figure,
     for whoever wants to change them before showing or saving.
+
+    Examples
+    --------
+    >>> from beacon_org.graph import explore
+    >>> from beacon_org.testing import sample_org
+    >>> view = explore(sample_org(), focus="dist-a")
+    >>> view.nodes > 0, view.title == repr(view).split("'")[1]
+    (True, True)
     """
 
     def __init__(self, layout: Any, plot: Any, title: str, nodes: int) -> None:
@@ -108,7 +116,16 @@ class Explorer:
         return f"<Explorer {self.title!r}: {self.nodes} nodes>"
 
     def to_html(self) -> str:
-        """Return the view as a standalone HTML page with Bokeh's JavaScript inlined."""
+        """Return the view as a standalone HTML page with Bokeh's JavaScript inlined.
+
+        Examples
+        --------
+        >>> from beacon_org.graph import explore
+        >>> from beacon_org.testing import sample_org
+        >>> page = explore(sample_org()).to_html()
+        >>> page.lstrip().lower().startswith("<!doctype html>"), "<script src=" in page
+        (True, False)
+        """
         embed = _import_bokeh("bokeh.embed")
         resources = _import_bokeh("bokeh.resources")
         page: str = embed.file_html(self.layout, resources.INLINE, title=self.title)
@@ -121,6 +138,16 @@ class Explorer:
         -------
         pathlib.Path
             The path written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from beacon_org.graph import explore
+        >>> from beacon_org.testing import sample_org
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     written = explore(sample_org()).save(pathlib.Path(folder) / "org.html")
+        ...     written.name, written.stat().st_size > 100_000
+        ('org.html', True)
         """
         target = Path(path)
         target.write_text(self.to_html(), encoding="utf-8")
