@@ -25,6 +25,7 @@ from authzed.api.v1 import (
     LookupResourcesRequest,
     LookupSubjectsRequest,
     ObjectReference,
+    ReadRelationshipsRequest,
     Relationship,
     RelationshipFilter,
     RelationshipUpdate,
@@ -34,14 +35,17 @@ from authzed.api.v1 import (
     ZedToken,
 )
 from authzed.api.v1.permission_service_pb2_grpc import PermissionsServiceStub
+from google.protobuf.json_format import MessageToDict
 from google.protobuf.struct_pb2 import Struct
 
+import beacon_org as bo
 from beacon_org.export import (
     Answer,
     RelationshipChanges,
     SpiceDBExport,
     decode_spicedb_id,
     spicedb_id,
+    to_spicedb,
 )
 
 #: Counts of decisions compared per engine in this test run (reported by the test modules).
@@ -88,6 +92,14 @@ def caveat_context(on: object) -> Struct | None:
 
 def count(engine: str, n: int) -> None:
     COMPARED[engine] = COMPARED.get(engine, 0) + n
+
+
+_TYPES = ("user", "region", "facility", "organization", "case", "item")
+
+
+def exported(org: bo.Org, cases: Sequence[object] = (), items: Sequence[object] = ()) -> set[str]:
+    """The export's relationships, as :meth:`SpiceDB.relationships` reads them back."""
+    return set(to_spicedb(org, cases, items).relationships)
 
 
 def parse_relationship(text: str) -> Relationship:
@@ -257,6 +269,29 @@ class SpiceDB:
             found.add(decode_spicedb_id(subject.subject_object_id))
         count("spicedb", 1)
         return found
+
+    def relationships(self, token: str | None = None) -> set[str]:
+        """Every relationship stored (ReadRelationships), as :func:`exported` writes them."""
+        out = set()
+        for resource_type in _TYPES:
+            request = ReadRelationshipsRequest(
+                consistency=consistency(token),
+                relationship_filter=RelationshipFilter(resource_type=resource_type),
+            )
+            for reply in self._permissions.ReadRelationships(request):
+                r = reply.relationship
+                text = (
+                    f"{r.resource.object_type}:{r.resource.object_id}#{r.relation}"
+                    f"@{r.subject.object.object_type}:{r.subject.object.object_id}"
+                )
+                caveat = r.optional_caveat
+                if caveat.caveat_name:
+                    context = json.dumps(
+                        MessageToDict(caveat.context), sort_keys=True, separators=(",", ":")
+                    )
+                    text += f"[{caveat.caveat_name}:{context}]"
+                out.add(text)
+        return out
 
     def check_permission(
         self,

@@ -15,15 +15,12 @@ from typing import Any
 import attrs
 import grpc
 import pytest
-from authzed.api.v1 import ReadRelationshipsRequest, RelationshipFilter
 from spicedb_embedded.errors import SpiceDBError
 
 import beacon_org as bo
 from beacon_org.export import SpiceDBSync, SyncError, expected_answers, to_spicedb
 from beacon_org.testing import sample_cases, sample_items, sample_org
-from engines import NO, YES, SpiceDB, consistency
-
-_TYPES = ("user", "region", "facility", "organization", "case", "item")
+from engines import NO, YES, SpiceDB, exported
 
 
 class Status(grpc.RpcError):
@@ -85,40 +82,11 @@ def spicedb() -> Iterator[SpiceDB]:
         yield db
 
 
-def stored(db: SpiceDB, token: str) -> set[str]:
-    """Every relationship SpiceDB holds at least as fresh as ``token``, as export strings."""
-    embedded: Any = db.client
-    out = set()
-    for resource_type in _TYPES:
-        request = ReadRelationshipsRequest(
-            consistency=consistency(token),
-            relationship_filter=RelationshipFilter(resource_type=resource_type),
-        )
-        for reply in embedded.permissions().ReadRelationships(request):
-            r = reply.relationship
-            text = (
-                f"{r.resource.object_type}:{r.resource.object_id}#{r.relation}"
-                f"@{r.subject.object.object_type}:{r.subject.object.object_id}"
-            )
-            if r.optional_caveat.caveat_name:
-                text += f"[{r.optional_caveat.caveat_name}]"
-            out.add(text)
-    return out
-
-
-def exported(org: bo.Org, cases: Sequence[Any] = (), items: Sequence[Any] = ()) -> set[str]:
-    # Caveat contexts are compared by the answers; here only which caveat a relationship has.
-    return {
-        r if "[" not in r else r[: r.index(":{")] + "]"
-        for r in to_spicedb(org, cases, items).relationships
-    }
-
-
 def assert_exact(
     db: SpiceDB, token: str, org: bo.Org, cases: Sequence[Any] = (), items: Sequence[Any] = ()
 ) -> int:
     """SpiceDB holds exactly the export and answers each check as the library; returns checks."""
-    assert stored(db, token) == exported(org, cases, items)
+    assert db.relationships(token) == exported(org, cases, items)
     answers = expected_answers(org, cases, items)
     bulk = db.check_bulk(answers, token=token)
     # Every decision in bulk, and one in five again as a single CheckPermission at the token.
@@ -200,7 +168,7 @@ def test_a_load_and_an_apply_of_more_than_1000_updates_go_in_batches(spicedb: Sp
     token = sync.load(org, items=items)
     assert sum(client.writes) == len(to_spicedb(org, items=items).relationships) > 1000
     assert client.writes == [1000, 500]
-    assert stored(spicedb, token) == exported(org, items=items)
+    assert spicedb.relationships(token) == exported(org, items=items)
 
     after = org
     for n in range(300):
@@ -220,7 +188,7 @@ def test_a_load_and_an_apply_of_more_than_1000_updates_go_in_batches(spicedb: Sp
     assert token is not None
     # 300 holders replaced (600 updates), 300 inactive flags deleted, 150 deactivations
     assert client.writes == [1000, 50]
-    assert stored(spicedb, token) == exported(later, items=after_items)
+    assert spicedb.relationships(token) == exported(later, items=after_items)
     for user in ("rep-0", "rep-149", "rep-150", "rep-299"):
         assert spicedb.lookup_resources_at("item", "use", user, token=token) == dict.fromkeys(
             bo.Custody(later, after_items).usable_inventory(user), YES
@@ -262,7 +230,7 @@ def test_a_permanent_failure_names_the_batch_and_a_second_call_finishes(
     assert error.status == "INVALID_ARGUMENT"
     assert "bad update" in str(error)
     assert error.token is not None
-    assert len(stored(spicedb, error.token)) == 20  # the two batches written before it
+    assert len(spicedb.relationships(error.token)) == 20  # the two batches written before it
     token = sync.load(org, cases, items)  # the same call again: harmless, and it finishes
     assert_exact(spicedb, token, org, cases, items)
 
