@@ -63,7 +63,7 @@ def test_spicedb_files_load_as_zed_import_reads_them(bundle: Path, tmp_path: Pat
         )
         assert db.relationships(token) == exported(org, cases, items)
         answers = expected_answers(org, cases, items, on=datetime.date(2027, 4, 1))
-        got = db.check_bulk(answers, token=token, on=datetime.date(2027, 4, 1))
+        got = db.check_answers(answers, token=token, on=datetime.date(2027, 4, 1))
         assert [a for a, g in zip(answers, got, strict=True) if (g != NO) != a.allowed] == []
 
 

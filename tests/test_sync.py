@@ -88,7 +88,7 @@ def assert_exact(
     """SpiceDB holds exactly the export and answers each check as the library; returns checks."""
     assert db.relationships(token) == exported(org, cases, items)
     answers = expected_answers(org, cases, items)
-    bulk = db.check_bulk(answers, token=token)
+    bulk = db.check_answers(answers, token=token)
     # Every decision in bulk, and one in five again as a single CheckPermission at the token.
     single = {
         n: db.check_permission(a.resource_type, a.resource_id, a.permission, a.user, token=token)
