@@ -20,7 +20,7 @@ from spicedb_embedded.errors import SpiceDBError
 import beacon_org as bo
 from beacon_org.export import SpiceDBSync, SyncError, expected_answers, to_spicedb
 from beacon_org.testing import sample_cases, sample_items, sample_org
-from engines import NO, YES, SpiceDB, exported
+from engines import NO, YES, SpiceDB, exported, parse_relationship
 
 
 class Status(grpc.RpcError):
@@ -139,6 +139,44 @@ def test_load_apply_and_day_to_day_writes_answer_at_their_tokens(spicedb: SpiceD
     # Nothing to write still gives a token to read at.
     assert sync.put_cases([])
     assert sync.delete_items([])
+
+
+def test_repair_removes_drift_and_restores_what_is_missing(spicedb: SpiceDB) -> None:
+    org, cases, items = sample_org(), sample_cases(), sample_items()
+    client = Client(spicedb)
+    sync = SpiceDBSync(client)
+    sync.load(org, cases, items)
+    # Drift, written behind the sync's back: a stray grant, a lost lock, an expiry moved.
+    drift = [
+        (True, "case:c-100#sub_rep@user:dist-b"),
+        (False, "user:rep-new#locked@user:rep-new"),
+        (True, 'item:screw-a-1#expired@user:*[past_expiry:{"expires":"2030-01-01"}]'),
+    ]
+    from authzed.api.v1 import RelationshipUpdate, WriteRelationshipsRequest
+
+    op = RelationshipUpdate.Operation
+    client.WriteRelationships(
+        WriteRelationshipsRequest(
+            updates=[
+                RelationshipUpdate(
+                    operation=op.OPERATION_TOUCH if touch else op.OPERATION_DELETE,
+                    relationship=parse_relationship(text),
+                )
+                for touch, text in drift
+            ]
+        )
+    )
+    assert spicedb.relationships() != exported(org, cases, items)
+    client.writes.clear()
+    token = sync.repair(org, cases, items)
+    assert client.writes == [3]  # one delete, two writes: only what differed
+    assert spicedb.relationships(token) == exported(org, cases, items)
+    assert spicedb.check_permission("case", "c-100", "view", "dist-b", token=token) == (
+        YES if bo.Visibility(org).can_view_case("dist-b", cases[0]) else NO
+    )
+    client.writes.clear()
+    assert sync.repair(org, cases, items)  # nothing differs: no write, still a token
+    assert client.writes == []
 
 
 def test_bad_arguments_raise_org_errors(spicedb: SpiceDB) -> None:
