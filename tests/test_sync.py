@@ -7,6 +7,7 @@ fresh as the ZedToken the write returned.
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -18,7 +19,13 @@ import pytest
 from spicedb_embedded.errors import SpiceDBError
 
 import beacon_org as bo
-from beacon_org.export import SpiceDBSync, SyncError, expected_answers, to_spicedb
+from beacon_org.export import (
+    SpiceDBSync,
+    SyncError,
+    expected_answers,
+    relationship_changes,
+    to_spicedb,
+)
 from beacon_org.testing import sample_cases, sample_items, sample_org
 from engines import NO, YES, SpiceDB, exported, parse_relationship
 
@@ -177,6 +184,27 @@ def test_repair_removes_drift_and_restores_what_is_missing(spicedb: SpiceDB) -> 
     client.writes.clear()
     assert sync.repair(org, cases, items)  # nothing differs: no write, still a token
     assert client.writes == []
+
+
+def test_a_new_expiry_date_is_one_touch_that_replaces_the_caveat(spicedb: SpiceDB) -> None:
+    org, items = sample_org(), list(sample_items())
+    screw = next(i for i in items if i.id == "screw-a-1")
+    later = [
+        attrs.evolve(i, expires=datetime.date(2027, 6, 30)) if i is screw else i for i in items
+    ]
+    changes = relationship_changes(org, org, items=items, after_items=later)
+    assert changes.writes == (
+        'item:screw-a-1#expired@user:*[past_expiry:{"expires":"2027-06-30"}]',
+    )
+    assert changes.deletes == ()  # a DELETE of the old caveat would remove the new one
+    sync = SpiceDBSync(spicedb.client)
+    sync.load(org, items=items)
+    on = datetime.date(2027, 4, 1)
+    assert spicedb.check_permission("item", "screw-a-1", "use", "dist-a", on=on) == NO
+    token = sync.apply(org, org, items=items, after_items=later)
+    assert token is not None
+    assert spicedb.relationships(token) == exported(org, items=later)
+    assert spicedb.check_permission("item", "screw-a-1", "use", "dist-a", token=token, on=on) == YES
 
 
 def test_bad_arguments_raise_org_errors(spicedb: SpiceDB) -> None:
