@@ -314,16 +314,53 @@ def test_a_transient_failure_that_persists_gives_up_after_the_retries(spicedb: S
 
 
 def test_spicedb_errors_come_through_with_their_message(spicedb: SpiceDB) -> None:
-    # Before report_embedded_errors, spicedb_embedded 0.7.1 raised ctypes.ArgumentError here.
-    sync = SpiceDBSync(spicedb.client)
-    with pytest.raises(SyncError, match=r"put_cases: reading case:c-1 failed .*case") as caught:
-        sync.put_cases([bo.Case("c-1", "rep-a1")])  # no schema written yet
-    assert caught.value.status in {"FAILED_PRECONDITION", "INVALID_ARGUMENT", "NOT_FOUND"}
-    embedded: Any = spicedb.client
-    from authzed.api.v1 import WriteSchemaRequest
+    import ctypes
 
-    with pytest.raises(SpiceDBError, match=r"code = InvalidArgument"):
-        embedded.schema().WriteSchema(WriteSchemaRequest(schema="definition nope {"))
+    from authzed.api.v1 import WriteSchemaRequest
+    from spicedb_embedded import ffi
+
+    from beacon_org.export._sync import report_embedded_errors
+
+    embedded: Any = spicedb.client
+    bad = WriteSchemaRequest(schema="definition nope {")
+    # spicedb_embedded 0.7.1 as shipped: every SpiceDB error is a ctypes ArgumentError.
+    ffi._get_lib().spicedb_free.argtypes = [ctypes.c_char_p]
+    try:
+        with pytest.raises(ctypes.ArgumentError, match="wrong type"):
+            embedded.schema().WriteSchema(bad)
+    finally:
+        report_embedded_errors()
+    with pytest.raises(SpiceDBError, match=r"code = InvalidArgument desc = parse error"):
+        embedded.schema().WriteSchema(bad)
+
+    # Through SpiceDBSync: a schema SpiceDB refuses (it would orphan relationships) is a
+    # SyncError carrying SpiceDB's own reason.
+    extra = to_spicedb(bo.Org()).schema + "\ndefinition extra {\n    relation owner: user\n}\n"
+    embedded.schema().WriteSchema(WriteSchemaRequest(schema=extra))
+    client = Client(spicedb)
+    from authzed.api.v1 import RelationshipUpdate, WriteRelationshipsRequest
+
+    client.WriteRelationships(
+        WriteRelationshipsRequest(
+            updates=[
+                RelationshipUpdate(
+                    operation=RelationshipUpdate.Operation.OPERATION_TOUCH,
+                    relationship=parse_relationship("extra:x#owner@user:u"),
+                )
+            ]
+        )
+    )
+    with pytest.raises(SyncError, match=r"load: writing the schema failed \((\w+): .*extra") as e:
+        SpiceDBSync(embedded).load(sample_org())
+    assert e.value.status not in {None, "UNAVAILABLE"}
+    assert e.value.batch == 0
+    # A read through the streaming proxy (a grpc error) names SpiceDB's reason too.
+    with (
+        SpiceDB() as empty,
+        pytest.raises(SyncError, match=r"put_cases: reading case:c-1 failed .*case") as e,
+    ):
+        SpiceDBSync(empty.client).put_cases([bo.Case("c-1", "rep-a1")])  # no schema
+    assert e.value.status in {"FAILED_PRECONDITION", "INVALID_ARGUMENT", "NOT_FOUND"}
 
 
 def test_import_beacon_org_never_imports_authzed() -> None:
