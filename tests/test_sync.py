@@ -27,7 +27,7 @@ from beacon_org.export import (
     to_spicedb,
 )
 from beacon_org.testing import sample_cases, sample_items, sample_org
-from engines import NO, YES, SpiceDB, exported, parse_relationship
+from engines import NO, YES, SpiceDB, count, exported, parse_relationship
 
 
 class Status(grpc.RpcError):
@@ -109,6 +109,7 @@ def assert_exact(
             assert (got != NO) == a.allowed, a
         else:
             assert got == (YES if a.allowed else NO), a
+    count("spicedb-sync", len(answers) + len(single))
     return len(answers) + len(single)
 
 
