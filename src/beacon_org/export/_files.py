@@ -89,6 +89,14 @@ def write_export(
         As :func:`export_files`.
     OSError
         If the directory cannot be made or a file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from beacon_org.export import write_export
+    >>> folder = tempfile.mkdtemp()
+    >>> [path.name for path in write_export("cedar", bo.Org(), directory=folder)]
+    ['policies.cedar', 'schema.cedarschema', 'entities.json']
     """
     files = export_files(engine, org, cases, items)
     folder = Path(directory)
