@@ -9,6 +9,7 @@ give the same rules for Cedar and OpenFGA. See *When one process is not enough* 
 from .. import _public
 from ._answers import Answer, expected_answers
 from ._cedar import CEDAR_POLICIES, CEDAR_SCHEMA, CedarExport, to_cedar
+from ._files import ENGINES, export_files, write_export
 from ._ids import MAX_ID_LENGTH, decode_spicedb_id, spicedb_id
 from ._openfga import OPENFGA_MODEL, OpenFGAExport, to_openfga
 from ._spicedb import (
@@ -18,25 +19,32 @@ from ._spicedb import (
     relationship_changes,
     to_spicedb,
 )
+from ._sync import TRANSIENT_STATUSES, SpiceDBSync, SyncError
 
 __all__ = [
     "CEDAR_POLICIES",
     "CEDAR_SCHEMA",
+    "ENGINES",
     "MAX_ID_LENGTH",
     "OPENFGA_MODEL",
     "SPICEDB_SCHEMA",
+    "TRANSIENT_STATUSES",
     "Answer",
     "CedarExport",
     "OpenFGAExport",
     "RelationshipChanges",
     "SpiceDBExport",
+    "SpiceDBSync",
+    "SyncError",
     "decode_spicedb_id",
     "expected_answers",
+    "export_files",
     "relationship_changes",
     "spicedb_id",
     "to_cedar",
     "to_openfga",
     "to_spicedb",
+    "write_export",
 ]
 
 # Reprs, tracebacks, pickles and the docs name this package, not the private module of each name.

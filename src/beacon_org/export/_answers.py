@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -61,11 +62,13 @@ def expected_answers(
     *,
     users: Iterable[str] | None = None,
     representatives: Iterable[str] | None = None,
+    on: datetime.date | None = None,
 ) -> list[Answer]:
     """Return beacon_org's answer for every user (or ``users``), case and item, and permission.
 
     ``case#view`` and ``case#edit`` come from :class:`~beacon_org.Visibility`; ``item#use`` from
-    :meth:`Custody.can_use <beacon_org.Custody.can_use>` with ``on=None`` and ``item#view`` from
+    :meth:`Custody.can_use <beacon_org.Custody.can_use>` (with ``on``: the date an engine is given
+    with the request) and ``item#view`` from
     :meth:`Custody.visible_inventory <beacon_org.Custody.visible_inventory>`; ``user#create_case``,
     for every user of the org (or ``representatives``) as the representative, from
     :meth:`Visibility.can_create_case <beacon_org.Visibility.can_create_case>` without a facility
@@ -102,7 +105,9 @@ def expected_answers(
             )
         visible = custody.visible_inventory(user)
         for item_id in item_ids:
-            out.append(Answer(user, "use", "item", item_id, custody.can_use(user, item_id).allowed))
+            out.append(
+                Answer(user, "use", "item", item_id, custody.can_use(user, item_id, on=on).allowed)
+            )
             out.append(Answer(user, "view", "item", item_id, item_id in visible))
         for rep in rep_ids:
             out.append(Answer(user, "create_case", "user", rep, _may_create(visibility, user, rep)))
