@@ -229,12 +229,13 @@ def big_org(users: int) -> tuple[bo.Org, list[bo.InventoryItem]]:
 
 
 def test_a_load_and_an_apply_of_more_than_1000_updates_go_in_batches(spicedb: SpiceDB) -> None:
-    org, items = big_org(300)  # role, locked, region; org and holder: 1,500 relationships
+    # per rep: role, locked, region and org (for create_case); per item: org and holder: 1,800
+    org, items = big_org(300)
     client = Client(spicedb)
     sync = SpiceDBSync(client)
     token = sync.load(org, items=items)
     assert sum(client.writes) == len(to_spicedb(org, items=items).relationships) > 1000
-    assert client.writes == [1000, 500]
+    assert client.writes == [1000, 800]
     assert spicedb.relationships(token) == exported(org, items=items)
 
     after = org
@@ -253,8 +254,9 @@ def test_a_load_and_an_apply_of_more_than_1000_updates_go_in_batches(spicedb: Sp
         later = later.deactivate(f"rep-{n}")
     token = sync.apply(after, later, items=inactive_items, after_items=after_items)
     assert token is not None
-    # 300 holders replaced (600 updates), 300 inactive flags deleted, 150 deactivations
-    assert client.writes == [1000, 50]
+    # 300 holders replaced (600 updates), 300 inactive flags deleted, 150 deactivations of two
+    # relationships each (deactivated, and inactive@user:* for create_case)
+    assert client.writes == [1000, 200]
     assert spicedb.relationships(token) == exported(later, items=after_items)
     for user in ("rep-0", "rep-149", "rep-150", "rep-299"):
         assert spicedb.lookup_resources_at("item", "use", user, token=token) == dict.fromkeys(

@@ -63,6 +63,13 @@ class SyncError(OrgError):
         The ZedToken of the last batch written, or None.
     status : str or None
         The gRPC status of the failure (``"INVALID_ARGUMENT"``, ...), when it had one.
+
+    Examples
+    --------
+    >>> import beacon_org as bo
+    >>> from beacon_org.export import SyncError
+    >>> issubclass(SyncError, bo.OrgError)
+    True
     """
 
     def __init__(
@@ -220,7 +227,7 @@ class SpiceDBSync:
     >>> SpiceDBSync(object(), batch_size=0)
     Traceback (most recent call last):
     ...
-    beacon_org._errors.InvalidValueError: batch_size must be a whole number from 1 (got 0)
+    beacon_org.InvalidValueError: batch_size must be a whole number from 1 (got 0)
     """
 
     def __init__(
@@ -418,6 +425,18 @@ class SpiceDBSync:
             If the schema or a batch cannot be written (after retries, when transient).
         beacon_org.InvalidValueError
             If a case or item is malformed (nothing is written then).
+
+        Examples
+        --------
+        >>> from spicedb_embedded import EmbeddedSpiceDB  # SPICEDB_LIBRARY_PATH names the library
+        >>> from beacon_org.export import SpiceDBSync
+        >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+        >>> db = EmbeddedSpiceDB.start()
+        >>> sync = SpiceDBSync(db)
+        >>> token = sync.load(sample_org(), sample_cases(), sample_items())
+        >>> isinstance(token, str) and token != ""
+        True
+        >>> db.close()
         """
         export = to_spicedb(org, cases, items)
         groups = self._diff_groups((), export.relationships)
@@ -453,6 +472,21 @@ class SpiceDBSync:
 
         Deletes are written before writes. Returns the ZedToken of the last write, or None when
         nothing changed (and nothing was written).
+
+        Examples
+        --------
+        >>> from spicedb_embedded import EmbeddedSpiceDB  # SPICEDB_LIBRARY_PATH names the library
+        >>> from beacon_org.export import SpiceDBSync
+        >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+        >>> db = EmbeddedSpiceDB.start()
+        >>> sync = SpiceDBSync(db)
+        >>> org = sample_org()
+        >>> _ = sync.load(org)
+        >>> sync.apply(org, org.deactivate("rep-a1")) is not None  # one relationship written
+        True
+        >>> sync.apply(org, org) is None  # nothing differs, nothing written
+        True
+        >>> db.close()
         """
         changes = relationship_changes(
             before, after, cases, items, after_cases=after_cases, after_items=after_items
@@ -469,6 +503,19 @@ class SpiceDBSync:
         caveat's context included): drift repair, or a load into a SpiceDB that holds an
         unknown older snapshot. The schema must already be written (:meth:`load` writes it).
         Returns the ZedToken of the last write (or a fresh one when nothing differed).
+
+        Examples
+        --------
+        >>> from spicedb_embedded import EmbeddedSpiceDB  # SPICEDB_LIBRARY_PATH names the library
+        >>> from beacon_org.export import SpiceDBSync
+        >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+        >>> db = EmbeddedSpiceDB.start()
+        >>> sync = SpiceDBSync(db)
+        >>> org = sample_org()
+        >>> _ = sync.load(org.deactivate("rep-a1"))  # SpiceDB holds an older snapshot
+        >>> isinstance(sync.repair(org), str)  # now it holds exactly org's relationships
+        True
+        >>> db.close()
         """
         export = to_spicedb(org, cases, items)
         wanted = {rel.key: rel for rel in map(parse_relationship, export.relationships)}
@@ -568,6 +615,19 @@ class SpiceDBSync:
         Reads each case's current relationships first (one ``ReadRelationships`` per case), so
         a case whose sub-rep, facility or status changed keeps no old relationship; a case's
         updates go in one batch, so no check sees it half-written. Returns the last ZedToken.
+
+        Examples
+        --------
+        >>> from spicedb_embedded import EmbeddedSpiceDB  # SPICEDB_LIBRARY_PATH names the library
+        >>> from beacon_org.export import SpiceDBSync
+        >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+        >>> db = EmbeddedSpiceDB.start()
+        >>> sync = SpiceDBSync(db)
+        >>> import beacon_org as bo
+        >>> _ = sync.load(sample_org())
+        >>> isinstance(sync.put_cases([bo.Case("c-200", "rep-a2")]), str)
+        True
+        >>> db.close()
         """
         return self._put("put_cases", "case", relationship_triples(Org(), cases=cases))
 
@@ -575,13 +635,52 @@ class SpiceDBSync:
         """Remove every relationship of each case (one ``DeleteRelationships`` per case).
 
         A case is never the subject of a relationship, so this removes all of it.
+
+        Examples
+        --------
+        >>> from spicedb_embedded import EmbeddedSpiceDB  # SPICEDB_LIBRARY_PATH names the library
+        >>> from beacon_org.export import SpiceDBSync
+        >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+        >>> db = EmbeddedSpiceDB.start()
+        >>> sync = SpiceDBSync(db)
+        >>> _ = sync.load(sample_org(), sample_cases())
+        >>> isinstance(sync.delete_cases(["c-100"]), str)
+        True
+        >>> db.close()
         """
         return self._delete("delete_cases", "case", _id_list(case_ids, "case"))
 
     def put_items(self, items: Iterable[Any]) -> str:
-        """Write new or changed items (as :meth:`put_cases` does for cases)."""
+        """Write new or changed items (as :meth:`put_cases` does for cases).
+
+        Examples
+        --------
+        >>> from spicedb_embedded import EmbeddedSpiceDB  # SPICEDB_LIBRARY_PATH names the library
+        >>> from beacon_org.export import SpiceDBSync
+        >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+        >>> db = EmbeddedSpiceDB.start()
+        >>> sync = SpiceDBSync(db)
+        >>> import beacon_org as bo
+        >>> _ = sync.load(sample_org())
+        >>> isinstance(sync.put_items([bo.InventoryItem("kit-9", "rep-a1")]), str)
+        True
+        >>> db.close()
+        """
         return self._put("put_items", "item", relationship_triples(Org(), items=items))
 
     def delete_items(self, item_ids: Iterable[str]) -> str:
-        """Remove every relationship of each item (one ``DeleteRelationships`` per item)."""
+        """Remove every relationship of each item (one ``DeleteRelationships`` per item).
+
+        Examples
+        --------
+        >>> from spicedb_embedded import EmbeddedSpiceDB  # SPICEDB_LIBRARY_PATH names the library
+        >>> from beacon_org.export import SpiceDBSync
+        >>> from beacon_org.testing import sample_cases, sample_items, sample_org
+        >>> db = EmbeddedSpiceDB.start()
+        >>> sync = SpiceDBSync(db)
+        >>> _ = sync.load(sample_org(), items=sample_items())
+        >>> isinstance(sync.delete_items(["screw-a-1"]), str)
+        True
+        >>> db.close()
+        """
         return self._delete("delete_items", "item", _id_list(item_ids, "item"))
