@@ -315,6 +315,10 @@ class OrgSettings:
     field_users_can_reopen_cases: bool = attrs.field(
         default=False, validator=_flag("field_users_can_reopen_cases")
     )
+    #: Sales and distributor users may start transfers from the field (the product's setting).
+    field_users_can_transfer: bool = attrs.field(
+        default=True, validator=_flag("field_users_can_transfer")
+    )
 
 
 @attrs.frozen
@@ -351,12 +355,16 @@ class InventoryItem:
     """A physical item (implant, instrument, loaner kit) held in exactly one custodian's custody.
 
     ``custodian`` is a user id or :data:`ORG_CUSTODY`. An item is usable up to and including its
-    ``expires`` date.
+    ``expires`` date. An item ``on_hold`` came back from a declined transfer and waits for the back
+    office's review: nobody may use or move it until an org-wide user releases it
+    (:meth:`Custody.release <beacon_org.Custody.release>`).
 
     Examples
     --------
     >>> import datetime
     >>> bo.InventoryItem("i1", bo.ORG_CUSTODY, expires=datetime.date(2027, 1, 31)).active
+    True
+    >>> bo.InventoryItem("i2", "rep-1", on_hold=True).on_hold
     True
     """
 
@@ -364,3 +372,4 @@ class InventoryItem:
     custodian: str = attrs.field(validator=_id("custodian"))
     active: bool = attrs.field(default=True, kw_only=True, validator=_flag("active"))
     expires: _dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_date)
+    on_hold: bool = attrs.field(default=False, kw_only=True, validator=_flag("on_hold"))
