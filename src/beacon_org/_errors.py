@@ -76,4 +76,5 @@ class InvalidDataError(OrgError, ValueError):
 
 
 class TransferError(OrgError, ValueError):
-    """A transfer cannot be settled as asked (not pending, items not with the sender, not allowed)."""
+    """A transfer cannot be settled, or held items released, as asked (not pending, items not with
+    the sender, not on hold, not allowed)."""
