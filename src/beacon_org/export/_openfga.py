@@ -81,8 +81,10 @@ type item
     define holder: [user]
     define org_custody: [organization]
     define inactive: [user:*]
+    define on_hold: [user:*]
+    define unusable: inactive or on_hold
     define custody_use: org_wide from org_custody or field_acting from holder or pool from holder
-    define use: custody_use but not inactive
+    define use: custody_use but not unusable
     define view: org_wide from org or field_acting from holder or overseer from holder or pool from holder
 """
 

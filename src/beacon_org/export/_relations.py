@@ -2,7 +2,7 @@
 
 Both engines get the same tuples; only their schema languages differ. Every fact a rule depends on
 is a tuple, including the ones that take access away (inactive, locked, custodian-only users,
-closed cases, inactive items), so that a change to the org is a change to tuples and nothing is
+closed cases, inactive items and items on hold), so that a change to the org is a change to tuples and nothing is
 left to the caller. A user's own facts are tuples from the user to itself: its role
 (``user:X#role_sales@user:X``) and what bars it (``deactivated``, ``locked``, ``custodian_only``).
 A check then reads the relationships of the users on its path, never one object's list of every
@@ -104,7 +104,8 @@ def _user_triples(org: Org, enc: _Encoders) -> Iterator[Triple]:
                 rep = enc.user(rep_id)
                 yield (rep, "distributor", me)
                 yield (me, "rep", rep)
-            if org.shares_inventory(user.id):
+            # Sharing needs an active distributor: its pool is closed while it is deactivated.
+            if user.active and org.shares_inventory(user.id):
                 yield (me, "shares_inventory", _EVERYONE)
     for region in org.regions.values():
         if region.manager is not None:
@@ -155,6 +156,7 @@ class ItemFacts:
     id: str
     custodian: str
     active: bool
+    on_hold: bool = False
 
 
 def case_records(cases: Iterable[Any]) -> list[CaseFacts]:
@@ -182,7 +184,11 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
         if type(active) is not bool:
             msg = f"item {iid!r}: 'active' must be True or False (got {active!r})"
             raise InvalidValueError(msg, field="active", value=active)
-        out.append(ItemFacts(iid, _field(item, "custodian", "item"), active))
+        on_hold = getattr(item, "on_hold", False)  # a row without it is not on hold
+        if type(on_hold) is not bool:
+            msg = f"item {iid!r}: 'on_hold' must be True or False (got {on_hold!r})"
+            raise InvalidValueError(msg, field="on_hold", value=on_hold)
+        out.append(ItemFacts(iid, _field(item, "custodian", "item"), active, on_hold))
     _unique([item.id for item in out], "item")
     return out
 
@@ -210,6 +216,8 @@ def _item_triples(items: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
             yield (me, "holder", enc.user(item.custodian))
         if not item.active:
             yield (me, "inactive", _EVERYONE)
+        if item.on_hold:
+            yield (me, "on_hold", _EVERYONE)
 
 
 def relationship_triples(

@@ -33,7 +33,7 @@ definition user {
     relation rep: user
     /** on a sales or distributor user: its region */
     relation region: region
-    /** on a distributor: user:* while it shares its inventory with its reps */
+    /** on a distributor: user:* while it shares its inventory with its reps and is active (a deactivated distributor's pool is closed) */
     relation shares_inventory: user:*
     /** itself, when its role is primary_admin, admin or operations */
     relation role_back_office: user
@@ -113,7 +113,9 @@ definition item {
     relation org_custody: organization
     /** user:* while the item is inactive (used on a closed case, or deactivated) */
     relation inactive: user:*
-    permission use = (org_custody->org_wide + holder->field_acting + holder->pool) - inactive
+    /** user:* while the item is on hold after a declined transfer, until back office releases it */
+    relation on_hold: user:*
+    permission use = (org_custody->org_wide + holder->field_acting + holder->pool) - inactive - on_hold
     permission view = org->org_wide + holder->field_acting + holder->overseer + holder->pool
 }
 """
@@ -186,8 +188,10 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     In the result, the permissions ``case#view``, ``case#edit``, ``item#use`` and ``item#view``
     for ``user:ID`` answer exactly as ``Visibility(org).can_view_case``, ``can_edit_case``,
     ``Custody(org, items).can_use`` (with ``on=None``: SpiceDB never sees expiry dates) and
-    ``visible_inventory``. Inactive, locked and custodian-only users, closed cases and inactive
-    items are relationships too, so deactivating a user is one relationship write.
+    ``visible_inventory``. Inactive, locked and custodian-only users, closed cases, and inactive
+    items and items on hold are relationships too, so deactivating a user is a relationship
+    write (two for a sharing distributor, whose ``shares_inventory`` is written only while it is
+    active).
 
     Parameters
     ----------
