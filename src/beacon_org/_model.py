@@ -310,12 +310,22 @@ class Region:
 
 @attrs.frozen(kw_only=True)
 class OrgSettings:
-    """Organisation-wide settings, changed with :meth:`Org.configure`."""
+    """Organisation-wide settings, changed with :meth:`Org.configure`.
+
+    Both speak of sales and distributor users only ("What settings are available to set for each
+    user role?"): ``field_users_can_reopen_cases`` (default False) lets them reopen the closed
+    cases they could edit were they open; ``field_users_can_transfer`` (default True) lets them
+    start transfers.
+
+    Examples
+    --------
+    >>> bo.OrgSettings()
+    OrgSettings(field_users_can_reopen_cases=False, field_users_can_transfer=True)
+    """
 
     field_users_can_reopen_cases: bool = attrs.field(
         default=False, validator=_flag("field_users_can_reopen_cases")
     )
-    #: Sales and distributor users may start transfers from the field (the product's setting).
     field_users_can_transfer: bool = attrs.field(
         default=True, validator=_flag("field_users_can_transfer")
     )
