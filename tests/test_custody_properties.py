@@ -222,7 +222,12 @@ def test_a_settled_transfer_leaves_every_item_with_exactly_one_custodian(
         recipient is not None and recipient.active and recipient.role.can_hold_inventory
     )
     if outcome == "accepted":
-        permitted = (by is None or bool(custody.can_accept(by, transfer))) and can_hold
+        movable = all(
+            custody.items[i].active and not custody.items[i].on_hold
+            for i in transfer.item_ids
+            if i in custody.items
+        )
+        permitted = (by is None or bool(custody.can_accept(by, transfer))) and can_hold and movable
     else:
         permitted = by is None or bool(custody.can_decline(by, transfer))
     settles = transfer.status is bo.TransferStatus.PENDING and held_by_sender and permitted

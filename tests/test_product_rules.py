@@ -138,6 +138,13 @@ def test_an_item_on_hold_is_used_and_moved_by_nobody_but_still_seen(org: bo.Org)
     [finding] = custody.transfer_advice("held-a1", "dist-a")
     assert (finding.code, finding.severity) == ("item-on-hold", bo.Severity.ERROR)
     assert sorted(custody.holdings("rep-a1")) == ["drill-a1", "held-a1", "screw-a1-spare"]
+    # A transfer of it cannot be accepted either (declining leaves it where it is).
+    pending = bo.Transfer(
+        id="t-0", item_ids=["held-a1"], sender="rep-a1", recipient="rep-a2", started_by="admin-1"
+    )
+    with pytest.raises(bo.TransferError, match="'held-a1' is on hold and cannot move"):
+        custody.settle(pending, "accepted", by="rep-a2")
+    assert custody.settle(pending, "declined", by="admin-1").status is bo.TransferStatus.DECLINED
 
 
 def test_only_org_wide_users_release_held_items_which_stay_with_their_custodian(

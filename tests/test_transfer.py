@@ -258,6 +258,7 @@ def test_a_declined_settlement_puts_only_its_items_on_hold(custody: bo.Custody) 
         (transfer(), "declined", "nobody", r"'nobody' may not decline transfer 't-1' \(unknown-user\)"),
         (transfer(items=("screw-a-1",), sender="dist-a", recipient="rep-a1", started_by="rep-a1"), "accepted", "rep-a1", r"\(started-by-self\)"),
         (transfer(recipient="rm-east"), "accepted", None, r"recipient 'rm-east' cannot hold inventory \(recipient-cannot-hold\)"),
+        (transfer(items=("screw-a1-spare",), sender="rep-a1", recipient="rep-a2", started_by="rep-a1"), "accepted", None, r"item 'screw-a1-spare' is inactive and cannot move"),
         (transfer(recipient="nobody"), "accepted", None, r"recipient 'nobody' cannot hold inventory \(unknown-user\)"),
     ],
 )  # fmt: skip

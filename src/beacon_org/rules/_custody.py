@@ -882,7 +882,8 @@ class Custody:
         ------
         TransferError
             If the transfer is not pending, one of its items is unknown or not held by the sender,
-            an accepted transfer's recipient cannot hold inventory, or ``by`` may not do this.
+            an accepted transfer holds an inactive item or one on hold, its recipient cannot hold
+            inventory, or ``by`` may not do this.
         InvalidValueError
             If ``outcome`` is not accepted or declined.
 
@@ -920,6 +921,11 @@ class Custody:
                     f"transfer {transfer.id!r}: item {item_id!r} is held by "
                     f"{record.custodian!r}, not by the sender {transfer.sender!r}"
                 )
+                raise TransferError(msg)
+            if result is TransferStatus.ACCEPTED and (not record.active or record.on_hold):
+                # Inactive and held items move for nobody; a decline leaves them where they are.
+                state = "inactive" if not record.active else "on hold"
+                msg = f"transfer {transfer.id!r}: item {item_id!r} is {state} and cannot move"
                 raise TransferError(msg)
         accepted = result is TransferStatus.ACCEPTED
         org_wide = False
