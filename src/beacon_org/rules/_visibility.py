@@ -614,8 +614,8 @@ class Visibility:
         scope = self._scope_of(user_id)
         relation, view = scope.relation(case)
         closed = case.status in _CLOSED
-        never = scope.role is not None and not scope.role.is_org_wide
-        never = never and scope.role not in _REOPENING_ROLES
+        role = scope.role
+        never = role is not None and not role.is_org_wide and role not in _REOPENING_ROLES
         reopening = self.org.settings.field_users_can_reopen_cases and not never
         if not view.allowed:
             if view.suggestion is None or (
