@@ -61,6 +61,7 @@ def test_usable_items_are_active_unexpired_and_held_by_a_source(
         for item_id in custody.usable_inventory(user_id, on=on):
             item = custody.items[item_id]
             assert item.active
+            assert not item.on_hold
             assert on is None or item.expires is None or on <= item.expires
             if user.role.is_org_wide:
                 assert item.custodian == bo.ORG_CUSTODY
@@ -69,6 +70,7 @@ def test_usable_items_are_active_unexpired_and_held_by_a_source(
                 assert user.role is bo.Role.SALES
                 assert org.distributor_of(user_id) == item.custodian
                 assert org.shares_inventory(item.custodian)
+                assert org.user(item.custodian).active  # sharing needs an active distributor
 
 
 @given(custodies(), ON)
@@ -134,6 +136,42 @@ def test_whoever_may_move_an_item_sees_it_and_grants_follow_the_org_graph(
                     assert graph.has_edge(a, b) or graph.has_edge(b, a), path
                 if len(path) > 2:
                     assert path[-2] == item.custodian
+                # The product's own rules: inactive and held items never move; the managers
+                # send only inside their scope; field users only while the setting allows it.
+                assert item.active
+                assert not item.on_hold
+                role = org.user(actor).role
+                if role in (bo.Role.SALES, bo.Role.DISTRIBUTOR):
+                    assert org.settings.field_users_can_transfer
+                if role is bo.Role.REGIONAL_MANAGER:
+                    assert org.user(to).region in org.managed_regions(actor)
+                if role is bo.Role.FACILITY_MANAGER and to != bo.ORG_CUSTODY:
+                    recipient = org.user(to)
+                    associated = recipient.facilities | recipient.directory_records
+                    assert org.user(actor).facilities & associated
+
+
+@given(custodies(), st.data())
+def test_deactivating_a_distributor_closes_its_pool_and_reactivating_reopens_it(
+    custody: bo.Custody, data: st.DataObject
+) -> None:
+    org = custody.org
+    sharing = sorted(d for d in org.distributors if org.shares_inventory(d) and org.user(d).active)
+    if not sharing:
+        return
+    distributor = data.draw(st.sampled_from(sharing))
+    closed = bo.Custody(org.deactivate(distributor), _items_of(custody))
+    pool = custody.holdings(distributor)
+    for rep in org.reps_of(distributor):
+        assert not closed.usable_inventory(rep) & pool
+        assert not closed.visible_inventory(rep) & pool
+        for item_id in pool:
+            for to in [*org.users, bo.ORG_CUSTODY]:
+                assert not closed.can_transfer(rep, item_id, to)
+    reopened = bo.Custody(org.deactivate(distributor).reactivate(distributor), _items_of(custody))
+    for user_id in _askers(org):
+        assert reopened.usable_inventory(user_id) == custody.usable_inventory(user_id)
+        assert reopened.visible_inventory(user_id) == custody.visible_inventory(user_id)
 
 
 @st.composite
@@ -184,7 +222,12 @@ def test_a_settled_transfer_leaves_every_item_with_exactly_one_custodian(
         recipient is not None and recipient.active and recipient.role.can_hold_inventory
     )
     if outcome == "accepted":
-        permitted = (by is None or bool(custody.can_accept(by, transfer))) and can_hold
+        movable = all(
+            custody.items[i].active and not custody.items[i].on_hold
+            for i in transfer.item_ids
+            if i in custody.items
+        )
+        permitted = (by is None or bool(custody.can_accept(by, transfer))) and can_hold and movable
     else:
         permitted = by is None or bool(custody.can_decline(by, transfer))
     settles = transfer.status is bo.TransferStatus.PENDING and held_by_sender and permitted
@@ -199,9 +242,12 @@ def test_a_settled_transfer_leaves_every_item_with_exactly_one_custodian(
     after = settled.apply(before)
     assert [i.id for i in after] == [i.id for i in before]  # no item lost, none doubled
     moved = set(transfer.item_ids)
+    held = settled.status is bo.TransferStatus.HOLD
     for old, new in zip(before, after, strict=True):
         assert new.custodian  # never none
         assert (new.active, new.expires) == (old.active, old.expires)
+        # A decline into hold puts the transfer's items on hold; nothing else changes hold.
+        assert new.on_hold == (old.on_hold or (held and old.id in transfer.item_ids))
         if old.id in moved and settled.status is bo.TransferStatus.ACCEPTED:
             assert new.custodian == transfer.recipient
         else:

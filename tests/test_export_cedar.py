@@ -19,6 +19,15 @@ from engines import COMPARED, count
 
 GHOST = "ghost user@nowhere"
 
+# The product's second-release rules in one shape: items on hold in each kind of custody a user
+# may otherwise use, and (second org) a sharing distributor deactivated, which closes its pool.
+HELD_ITEMS = (
+    *sample_items(),
+    bo.InventoryItem("held-org", bo.ORG_CUSTODY, on_hold=True),
+    bo.InventoryItem("held-a", "dist-a", on_hold=True),
+    bo.InventoryItem("held-a1", "rep-a1", on_hold=True),
+)
+
 
 @pytest.fixture(scope="module", autouse=True)
 def _report() -> Iterator[None]:
@@ -97,6 +106,24 @@ def test_an_expiry_off_by_one_day_disagrees() -> None:
     assert wrong.policies != export.policies
     found = cedar_disagreements(org, [], item_list, datetime.date(2027, 3, 31), wrong)
     assert {(a.user, a.resource_id) for a, _ in found} >= {("dist-a", "screw-a-1")}
+
+
+def test_items_on_hold_and_a_deactivated_distributors_pool_agree() -> None:
+    org, case_list = sample_org(), sample_cases()
+    assert cedar_disagreements(org, case_list, HELD_ITEMS) == []
+    assert cedar_disagreements(org.deactivate("dist-a"), case_list, HELD_ITEMS) == []
+    # The comparison can fail: with the pool's "active" test taken out of the policies, the reps
+    # of a deactivated distributor would use its items again.
+    export = to_cedar(org.deactivate("dist-a"), items=HELD_ITEMS)
+    crippled = export.policies.replace("resource.holder.active && ", "")
+    assert crippled != export.policies
+    answer = cedarpy.is_authorized(
+        export.request("rep-a1", "use_item", "screw-a-1"),
+        cedarpy.PolicySet.from_str(crippled),
+        cedarpy.Entities.from_json_str(export.entities),
+    )
+    assert answer.allowed
+    assert not bo.Custody(org.deactivate("dist-a"), HELD_ITEMS).can_use("rep-a1", "screw-a-1")
 
 
 def test_a_wrong_policy_disagrees() -> None:

@@ -24,6 +24,15 @@ GHOST = "ghost user@nowhere"
 # The dates asked with: around the expiry dates the item strategy draws.
 EARLIEST, LATEST = datetime.date(2024, 6, 1), datetime.date(2029, 6, 30)
 
+# The product's second-release rules in one shape: items on hold in each kind of custody a user
+# may otherwise use, and (second org) a sharing distributor deactivated, which closes its pool.
+HELD_ITEMS = (
+    *sample_items(),
+    bo.InventoryItem("held-org", bo.ORG_CUSTODY, on_hold=True),
+    bo.InventoryItem("held-a", "dist-a", on_hold=True),
+    bo.InventoryItem("held-a1", "rep-a1", on_hold=True),
+)
+
 
 @pytest.fixture(scope="module", autouse=True)
 def _report() -> Iterator[None]:
@@ -70,6 +79,18 @@ def test_sample_org_model_test_passes(tmp_path: Path) -> None:
     result = fga_model_test(str(path))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Tests 1/1 passing" in result.stderr
+    count("openfga", n)
+
+
+def test_items_on_hold_and_a_deactivated_distributors_pool_pass(tmp_path: Path) -> None:
+    users = ["admin-1", "dist-a", "rep-a1", "rep-a2", "rm-west"]
+    org = sample_org()
+    n = 0
+    for name, shape in (("open", org), ("closed", org.deactivate("dist-a"))):
+        n += write_test_file(tmp_path / f"{name}.fga.yaml", shape, [], list(HELD_ITEMS), users)
+    result = fga_model_test(str(tmp_path / "*.fga.yaml"))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Tests 2/2 passing" in result.stderr
     count("openfga", n)
 
 

@@ -138,7 +138,17 @@ def test_inventory_item_expiry_must_be_a_date() -> None:
         bo.InventoryItem("i1", "u", active="no")  # type: ignore[arg-type]
 
 
+def test_an_inventory_item_is_not_on_hold_unless_said() -> None:
+    assert bo.InventoryItem("i1", "u").on_hold is False
+    assert bo.InventoryItem("i1", "u", on_hold=True).on_hold is True
+    with pytest.raises(bo.InvalidValueError, match="'on_hold' must be True or False"):
+        bo.InventoryItem("i1", "u", on_hold=1)  # type: ignore[arg-type]
+
+
 def test_settings_defaults() -> None:
     assert bo.OrgSettings().field_users_can_reopen_cases is False
+    assert bo.OrgSettings().field_users_can_transfer is True
     with pytest.raises(bo.InvalidValueError):
         bo.OrgSettings(field_users_can_reopen_cases="yes")  # type: ignore[arg-type]
+    with pytest.raises(bo.InvalidValueError, match="field_users_can_transfer"):
+        bo.OrgSettings(field_users_can_transfer=None)  # type: ignore[arg-type]

@@ -121,6 +121,7 @@ def _index(data: dict[str, Any], kind: str, id_: str) -> int:
             "no",
             "settings.field_users_can_reopen_cases",
         ),
+        (["settings", "field_users_can_transfer"], 0, "settings.field_users_can_transfer"),
         (["version"], 99, "version: expected 1 (got 99)"),
         (["users"], {"a": 1}, "users: must be a list"),
         (["colour"], "red", "unknown top-level key(s) 'colour'"),
@@ -169,6 +170,7 @@ def test_cases_and_items_round_trip() -> None:
         ({"id": "i", "custodian": "u", "expires": "soon"}, "item.expires: 'soon' is not a date"),
         ({"id": "i"}, "item.custodian: required field missing"),
         ({"id": "i", "custodian": "u", "active": "y"}, "item.active"),
+        ({"id": "i", "custodian": "u", "on_hold": "y"}, "item.on_hold"),
         ("i", "item: must be an object"),
     ],
 )
@@ -208,3 +210,29 @@ def test_from_dict_leaves_the_garbage_collector_as_it_found_it(data: dict[str, A
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_item_on_hold_round_trips_and_older_data_loads_as_not_held() -> None:
+    held = bo.InventoryItem("i", "rep-a1", on_hold=True)
+    data = bo.item_to_dict(held)
+    assert data["on_hold"] is True
+    assert bo.item_from_dict(json.loads(json.dumps(data))) == held
+    assert not bo.item_from_dict({"id": "i", "custodian": "rep-a1"}).on_hold
+
+
+def test_the_transfer_setting_round_trips_and_older_data_loads_with_it_on(
+    data: dict[str, Any],
+) -> None:
+    assert data["settings"]["field_users_can_transfer"] is True
+    barred = sample_org().configure(field_users_can_transfer=False)
+    assert bo.from_dict(json.loads(json.dumps(bo.to_dict(barred)))) == barred
+    older = copy.deepcopy(data)
+    del older["settings"]["field_users_can_transfer"]
+    assert bo.from_dict(older).settings.field_users_can_transfer
+
+
+def test_a_promoted_user_round_trips_as_an_admin() -> None:
+    promoted = sample_org().promote_to_admin("ops-1")
+    data = bo.to_dict(promoted)
+    assert bo.from_dict(json.loads(json.dumps(data))) == promoted
+    assert bo.from_dict(data).user("ops-1").role is bo.Role.ADMIN

@@ -41,6 +41,7 @@ EXPIRIES = (DAY - dt.timedelta(days=1), DAY)  # expired on DAY, and usable on it
 ORG_WIDE = {"primary_admin", "admin", "operations"}
 CANNOT_HOLD = ORG_WIDE | {"regional_manager"}
 HAS_REGION = {"sales", "distributor"}
+FIELD = HAS_REGION  # the users the reopen and transfer settings speak of
 CLOSED = {"paid", "completed", "closed", "cancelled"}
 
 
@@ -54,6 +55,7 @@ class RefUser:
     email: str
     region: str | None = None
     facilities: frozenset[str] = frozenset()
+    records: frozenset[str] = frozenset()
     trained: bool = False
     active: bool = True
     custodian_only: bool = False
@@ -66,6 +68,7 @@ class Reference:
     distributor: dict[str, str] = field(default_factory=dict)  # rep -> distributor
     sharing: set[str] = field(default_factory=set)
     reopen: bool = False
+    field_transfers: bool = True
 
     # --- changes (each mutates a copy; Rejected means the change is invalid) ------------------
 
@@ -138,6 +141,17 @@ class Reference:
         if self.user(uid).role != role:
             raise Rejected
 
+    def promote(self, uid: str) -> None:
+        if self.user(uid).role != "operations":
+            raise Rejected
+        self.users[uid].role = "admin"
+
+    def configure(self, name: str, value: bool) -> None:
+        if name == "field_users_can_reopen_cases":
+            self.reopen = value
+        else:
+            self.field_transfers = value
+
     # --- structure queries ----------------------------------------------------------------------
 
     def members(self, rid: str) -> set[str]:
@@ -193,7 +207,7 @@ class Reference:
             return False
         if user.role in ORG_WIDE:
             return True
-        return self.reopen and self.related(uid, user, case, edit=True)
+        return self.reopen and user.role in FIELD and self.related(uid, user, case, edit=True)
 
     def can_pull_reports(self, uid: str, about: str) -> bool:
         user = self.acts(uid)
@@ -214,7 +228,8 @@ class Reference:
         if user.role in ORG_WIDE:
             return {ORG}
         dist = self.distributor.get(uid)
-        return {uid} | ({dist} if dist in self.sharing else set())
+        pool = dist in self.sharing and self.users[dist].active
+        return {uid} | ({dist} if pool else set())
 
     def usable(self, uid: str, items: list[bo.InventoryItem], on: dt.date | None) -> set[str]:
         sources = self.sources(uid)
@@ -223,6 +238,7 @@ class Reference:
             for i in items
             if i.custodian in sources
             and i.active
+            and not i.on_hold
             and (on is None or i.expires is None or i.expires >= on)
         }
 
@@ -253,11 +269,26 @@ class Reference:
         user = self.acts(uid)
         if user is None or user.custodian_only or item is None:
             return False
-        if to != ORG:
-            recipient = self.users.get(to)
-            if recipient is None or not recipient.active or recipient.role in CANNOT_HOLD:
+        if not item.active or item.on_hold:
+            return False
+        if user.role in FIELD and not self.field_transfers:
+            return False
+        recipient = self.users.get(to)
+        if to != ORG and (
+            recipient is None or not recipient.active or recipient.role in CANNOT_HOLD
+        ):
+            return False
+        if user.role == "regional_manager" and to not in self.members_of_managed(uid):
+            return False
+        if user.role == "facility_manager" and to != ORG:
+            assert recipient is not None
+            if not user.facilities & (recipient.facilities | recipient.records):
                 return False
         return to != item.custodian and self.may_move(uid, user, item.custodian)
+
+    def can_release(self, uid: str, item: bo.InventoryItem | None) -> bool:
+        user = self.acts(uid)
+        return user is not None and user.role in ORG_WIDE and item is not None and item.on_hold
 
 
 def ref_apply(ref: Reference, change: Change) -> None:
@@ -270,13 +301,18 @@ def ref_apply(ref: Reference, change: Change) -> None:
         case "add_region":
             ref.add_region(args[0], kw.get("manager"))
         case "configure":
-            ref.reopen = kw["field_users_can_reopen_cases"]
+            for name, value in kw.items():
+                ref.configure(name, value)
+        case "promote_to_admin":
+            ref.promote(args[0])
         case "complete_training":
             ref.set_flag(args[0], "trained", True)
         case "deactivate" | "reactivate":
             ref.set_flag(args[0], "active", change.method == "reactivate")
-        case "assign_directory_records" | "remove_directory_records":
-            ref.user(args[0])  # directory records are not modelled: they grant nothing here
+        case "assign_directory_records":
+            ref.user(args[0]).records |= frozenset(args[1])
+        case "remove_directory_records":
+            ref.user(args[0]).records -= frozenset(args[1])
         case "update_user":
             ref.user(args[0])
             if "custodian_only" in kw:
@@ -355,6 +391,12 @@ class OrgMachine(RuleBasedStateMachine):
                 self.set_shared_inventory(uid, data.draw(st.booleans()))
             if data.draw(st.integers(0, 4)) > 0:
                 self.complete_training(uid)
+            # Facilities and directory records, so facility managers have someone to send to.
+            facilities = data.draw(st.frozensets(st.sampled_from(FACILITIES), max_size=1))
+            if role == "facility_manager":
+                self.set_facilities(uid, facilities)
+            elif facilities:
+                self.change_directory_records(uid, facilities, True)
         for n in range(data.draw(st.integers(2, 6))):
             self.add_case(
                 n,
@@ -369,6 +411,7 @@ class OrgMachine(RuleBasedStateMachine):
                 data.draw(st.sampled_from((*users, ORG))),
                 data.draw(st.booleans()),
                 data.draw(st.none() | st.sampled_from(EXPIRIES)),
+                data.draw(st.integers(0, 3)) == 0,
             )
 
     # --- changes, drawn from small pools so that many of them are invalid --------------------
@@ -458,12 +501,29 @@ class OrgMachine(RuleBasedStateMachine):
 
         self.apply(Change("update_user", (uid,), {"facilities": facilities}), ref_change)
 
-    @rule(on=st.booleans())
-    def configure(self, on: bool) -> None:
-        def ref_change(ref: Reference) -> None:
-            ref.reopen = on
+    @rule(
+        name=st.sampled_from(("field_users_can_reopen_cases", "field_users_can_transfer")),
+        on=st.booleans(),
+    )
+    def configure(self, name: str, on: bool) -> None:
+        self.apply(Change("configure", (), {name: on}), lambda ref: ref.configure(name, on))
 
-        self.apply(Change("configure", (), {"field_users_can_reopen_cases": on}), ref_change)
+    @rule(uid=st.sampled_from(USER_IDS))
+    def promote_to_admin(self, uid: str) -> None:
+        self.apply(Change("promote_to_admin", (uid,)), lambda ref: ref.promote(uid))
+
+    @rule(
+        uid=st.sampled_from(USER_IDS),
+        records=st.frozensets(st.sampled_from(FACILITIES), min_size=1),
+        add=st.booleans(),
+    )
+    def change_directory_records(self, uid: str, records: frozenset[str], add: bool) -> None:
+        def ref_change(ref: Reference) -> None:
+            user = ref.user(uid)
+            user.records = user.records | records if add else user.records - records
+
+        method = "assign_directory_records" if add else "remove_directory_records"
+        self.apply(Change(method, (uid, records)), ref_change)
 
     @rule(data=st.data())
     def a_change_the_strategy_draws(self, data: st.DataObject) -> None:
@@ -498,9 +558,14 @@ class OrgMachine(RuleBasedStateMachine):
         custodian=st.sampled_from((*USER_IDS, ORG)),
         active=st.booleans(),
         expires=st.none() | st.sampled_from(EXPIRIES),
+        on_hold=st.booleans(),
     )
-    def add_item(self, n: int, custodian: str, active: bool, expires: dt.date | None) -> None:
-        self.items[f"i{n}"] = bo.InventoryItem(f"i{n}", custodian, active=active, expires=expires)
+    def add_item(
+        self, n: int, custodian: str, active: bool, expires: dt.date | None, on_hold: bool
+    ) -> None:
+        self.items[f"i{n}"] = bo.InventoryItem(
+            f"i{n}", custodian, active=active, expires=expires, on_hold=on_hold
+        )
 
     # --- after every step ----------------------------------------------------------------------------
 
@@ -511,8 +576,8 @@ class OrgMachine(RuleBasedStateMachine):
         assert set(org.regions) == set(ref.regions)
         for uid, expected in ref.users.items():
             user = org.user(uid)
-            got = (user.role.value, user.email, user.region, user.facilities, user.training_complete, user.active, user.custodian_only)  # fmt: skip
-            assert got == (expected.role, expected.email, expected.region, expected.facilities, expected.trained, expected.active, expected.custodian_only)  # fmt: skip
+            got = (user.role.value, user.email, user.region, user.facilities, user.directory_records, user.training_complete, user.active, user.custodian_only)  # fmt: skip
+            assert got == (expected.role, expected.email, expected.region, expected.facilities, expected.records, expected.trained, expected.active, expected.custodian_only)  # fmt: skip
             assert org.distributor_of(uid) == ref.distributor.get(uid)
             assert org.reps_of(uid) == ref.reps(uid)
             assert org.managed_regions(uid) == ref.managed(uid)
@@ -522,6 +587,7 @@ class OrgMachine(RuleBasedStateMachine):
             assert org.region_members(rid) == ref.members(rid)
         assert org.distributors == {u for u, x in ref.users.items() if x.role == "distributor"}
         assert org.settings.field_users_can_reopen_cases == ref.reopen
+        assert org.settings.field_users_can_transfer == ref.field_transfers
         for uid in set(USER_IDS) - set(ref.users):
             assert uid not in org.users
         assert bo.from_dict(bo.to_dict(org)) == org
@@ -552,6 +618,8 @@ class OrgMachine(RuleBasedStateMachine):
             assert custody.usable_inventory(uid, on=DAY) == self.ref.usable(uid, items, DAY), uid
             assert custody.visible_inventory(uid) == self.ref.visible(uid, items), uid
             for item_id in (*self.items, "no-such-item"):
+                expected_release = self.ref.can_release(uid, self.items.get(item_id))
+                assert bool(custody.can_release(uid, item_id)) == expected_release, (uid, item_id)
                 for to in (*USER_IDS, ORG):
                     expected = self.ref.can_transfer(uid, self.items.get(item_id), to)
                     got = custody.can_transfer(uid, item_id, to)

@@ -96,6 +96,10 @@ VARIETY: dict[str, Callable[[bo.Org], bool]] = {
         lambda u: u.role is bo.Role.DISTRIBUTOR and u.email.endswith("@gmail.com")
     ),
     "reopening by field users on": lambda o: o.settings.field_users_can_reopen_cases,
+    "transfers by field users off": lambda o: not o.settings.field_users_can_transfer,
+    "a deactivated distributor sharing with reps": lambda o: any(
+        not o.users[d].active and o.shares_inventory(d) and o.reps_of(d) for d in o.distributors
+    ),
     **{
         f"a {role.value}": _some_user(lambda u, role=role: u.role is role)  # type: ignore[misc]
         for role in bo.Role
@@ -250,6 +254,7 @@ def test_items_reach_bad_holders_expired_and_inactive_ones() -> None:
     assert _found(strategy, lambda i: i.custodian == bo.ORG_CUSTODY)  # type: ignore[attr-defined]
     assert _found(strategy, lambda i: not i.active)  # type: ignore[attr-defined]
     assert _found(strategy, lambda i: i.expires is not None)  # type: ignore[attr-defined]
+    assert _found(strategy, lambda i: i.on_hold)  # type: ignore[attr-defined]
 
 
 # --- changes -----------------------------------------------------------------------------------

@@ -125,8 +125,9 @@ def test_a_sales_user_cannot_accept_a_transfer_it_started(custody: bo.Custody) -
     t = transfer(items=("screw-a-1",), sender="dist-a", recipient="rep-a1", started_by="rep-a1")
     assert custody.can_transfer("rep-a1", "screw-a-1", "rep-a1")
     assert custody.can_accept("rep-a1", t) == bo.Decision(allowed=False, reason="started-by-self")
-    assert custody.can_decline("rep-a1", t)
+    assert custody.can_decline("rep-a1", t) == bo.Decision(allowed=False, reason="started-by-self")
     assert custody.can_accept("dist-a", t).reason == "distributor-of-rep"
+    assert custody.can_decline("dist-a", t).reason == "distributor-of-rep"
 
 
 def test_a_distributor_may_accept_a_transfer_it_started_for_its_rep(custody: bo.Custody) -> None:
@@ -234,9 +235,16 @@ def test_apply_keeps_order_and_other_items_and_takes_any_rows(custody: bo.Custod
         settled.apply([object()])
 
 
-def test_a_declined_settlement_changes_no_item(custody: bo.Custody) -> None:
-    settled = custody.settle(transfer(), "declined")
-    assert settled.apply(sample_items()) == sample_items()
+def test_a_declined_settlement_puts_only_its_items_on_hold(custody: bo.Custody) -> None:
+    settled = custody.settle(transfer(), "declined")  # by nobody in particular: not org-wide
+    changed = [
+        (new.id, new.custodian, new.on_hold)
+        for old, new in zip(sample_items(), settled.apply(sample_items()), strict=True)
+        if old != new
+    ]
+    assert changed == [("plate-b-1", "dist-b", True)]
+    final = custody.settle(transfer(), "declined", by="admin-1")
+    assert final.apply(sample_items()) == sample_items()
 
 
 @pytest.mark.parametrize(
@@ -250,6 +258,7 @@ def test_a_declined_settlement_changes_no_item(custody: bo.Custody) -> None:
         (transfer(), "declined", "nobody", r"'nobody' may not decline transfer 't-1' \(unknown-user\)"),
         (transfer(items=("screw-a-1",), sender="dist-a", recipient="rep-a1", started_by="rep-a1"), "accepted", "rep-a1", r"\(started-by-self\)"),
         (transfer(recipient="rm-east"), "accepted", None, r"recipient 'rm-east' cannot hold inventory \(recipient-cannot-hold\)"),
+        (transfer(items=("screw-a1-spare",), sender="rep-a1", recipient="rep-a2", started_by="rep-a1"), "accepted", None, r"item 'screw-a1-spare' is inactive and cannot move"),
         (transfer(recipient="nobody"), "accepted", None, r"recipient 'nobody' cannot hold inventory \(unknown-user\)"),
     ],
 )  # fmt: skip

@@ -182,8 +182,10 @@ REOPEN_TABLE = [
     ("rep-a1", "c-101", ("reopen-disabled", (), ALLOW_REOPEN), ("representative", ("rep-a1", "c-101"), None)),
     ("rep-a2", X_SUB_PAID, ("sub-rep-read-only", (), None), ("sub-rep-read-only", (), None)),
     ("dist-b", "c-201", ("reopen-disabled", (), ALLOW_REOPEN), ("distributor-of-representative", ("dist-b", "rep-b2", "c-201"), None)),
-    ("rm-west", "c-400", ("reopen-disabled", (), ALLOW_REOPEN), ("regional-manager-of-representative", ("rm-west", "west", "rep-gone", "c-400"), None)),
-    ("fm-mercy", "c-201", ("facility-read-only", (), None), ("facility-read-only", (), None)),
+    # The setting names sales and distributor users: regional and facility managers never reopen.
+    ("rm-west", "c-400", ("reopen-not-for-role", (), None), ("reopen-not-for-role", (), None)),
+    ("fm-mercy", "c-201", ("reopen-not-for-role", (), None), ("reopen-not-for-role", (), None)),
+    ("fm-mercy", bo.Case("x-12", "fm-mercy", status="closed"), ("reopen-not-for-role", (), None), ("reopen-not-for-role", (), None)),
     ("wh-quarantine", X_WH_PAID, ("custodian-only", (), None), ("custodian-only", (), UNCUSTODIAN)),
     ("dist-a", "c-201", ("not-in-group", (), None), ("not-in-group", (), "move rep-b2 from dist-b to dist-a")),
     ("rep-gone", "c-400", ("inactive", (), None), ("inactive", (), "reactivate rep-gone")),

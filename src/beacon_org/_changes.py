@@ -23,6 +23,7 @@ CHANGE_METHODS = frozenset(
         "complete_training",
         "configure",
         "deactivate",
+        "promote_to_admin",
         "reactivate",
         "remove_directory_records",
         "set_region",

@@ -179,7 +179,8 @@ class InvalidDataError(OrgError, ValueError):
 
 
 class TransferError(OrgError, ValueError):
-    """A transfer cannot be settled as asked (not pending, items not with the sender, not allowed).
+    """A transfer cannot be settled, or held items released, as asked (not pending, items not with
+    the sender, not on hold, not allowed).
 
     Examples
     --------

@@ -312,6 +312,11 @@ class Region:
 class OrgSettings:
     """Organisation-wide settings, changed with :meth:`Org.configure`.
 
+    Both speak of sales and distributor users only ("What settings are available to set for each
+    user role?"): ``field_users_can_reopen_cases`` (default False) lets them reopen the closed
+    cases they could edit were they open; ``field_users_can_transfer`` (default True) lets them
+    start transfers.
+
     Examples
     --------
     >>> from beacon_org.testing import sample_org
@@ -320,10 +325,15 @@ class OrgSettings:
     False
     >>> org.configure(field_users_can_reopen_cases=True).settings.field_users_can_reopen_cases
     True
+    >>> bo.OrgSettings()
+    OrgSettings(field_users_can_reopen_cases=False, field_users_can_transfer=True)
     """
 
     field_users_can_reopen_cases: bool = attrs.field(
         default=False, validator=_flag("field_users_can_reopen_cases")
+    )
+    field_users_can_transfer: bool = attrs.field(
+        default=True, validator=_flag("field_users_can_transfer")
     )
 
 
@@ -361,12 +371,16 @@ class InventoryItem:
     """A physical item (implant, instrument, loaner kit) held in exactly one custodian's custody.
 
     ``custodian`` is a user id or :data:`ORG_CUSTODY`. An item is usable up to and including its
-    ``expires`` date.
+    ``expires`` date. An item ``on_hold`` came back from a declined transfer and waits for the back
+    office's review: nobody may use or move it until an org-wide user releases it
+    (:meth:`Custody.release <beacon_org.Custody.release>`).
 
     Examples
     --------
     >>> import datetime
     >>> bo.InventoryItem("i1", bo.ORG_CUSTODY, expires=datetime.date(2027, 1, 31)).active
+    True
+    >>> bo.InventoryItem("i2", "rep-1", on_hold=True).on_hold
     True
     """
 
@@ -374,3 +388,4 @@ class InventoryItem:
     custodian: str = attrs.field(validator=_id("custodian"))
     active: bool = attrs.field(default=True, kw_only=True, validator=_flag("active"))
     expires: _dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_date)
+    on_hold: bool = attrs.field(default=False, kw_only=True, validator=_flag("on_hold"))

@@ -503,6 +503,40 @@ class Org:
         self._check_custodian_only(new)
         return self._put_user(old, new)
 
+    def promote_to_admin(self, user_id: str) -> Org:
+        """Return a new org in which the operations user ``user_id`` is an admin.
+
+        The one role change the product allows ("What is the primary admin role?"): operations to
+        admin, one way. :meth:`update_user` still refuses every role change.
+
+        Raises
+        ------
+        UnknownUserError
+            If no user has that id.
+        RoleError
+            If the user's role is not operations (an admin is not promoted again, and no other
+            role ever changes).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org().promote_to_admin("ops-1")
+        >>> org.user("ops-1").role
+        <Role.ADMIN: 'admin'>
+        >>> org.promote_to_admin("ops-1")
+        Traceback (most recent call last):
+        ...
+        beacon_org._errors.RoleError: cannot promote 'ops-1' to admin: it has role 'admin'; only an operations user is promoted to admin
+        """
+        old = self.user(user_id)
+        if old.role is not Role.OPERATIONS:
+            msg = (
+                f"cannot promote {user_id!r} to admin: it has role {old.role.value!r}; only an "
+                "operations user is promoted to admin"
+            )
+            raise RoleError(msg)
+        return self._put_user(old, attrs.evolve(old, role=Role.ADMIN))
+
     def set_region(self, user_id: str, region_id: str | None) -> Org:
         """Return a new org with ``user_id`` in region ``region_id`` (None: no region).
 
@@ -765,10 +799,16 @@ class Org:
     def configure(self, **settings: Any) -> Org:
         """Return a new org with organisation-wide settings changed.
 
+        ``field_users_can_reopen_cases`` (default False) lets sales and distributor users reopen
+        the closed cases they could edit were they open; ``field_users_can_transfer`` (default
+        True) lets sales and distributor users start transfers.
+
         Examples
         --------
         >>> bo.Org().configure(field_users_can_reopen_cases=True).settings.field_users_can_reopen_cases
         True
+        >>> bo.Org().configure(field_users_can_transfer=False).settings.field_users_can_transfer
+        False
         """
         names = {a.name for a in attrs.fields(OrgSettings)}
         unknown = sorted(set(settings) - names)

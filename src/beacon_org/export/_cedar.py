@@ -36,7 +36,7 @@ namespace Beacon {
     "facility"?: String,
     "closed": Bool,
   };
-  entity Item = { "holder"?: User, "org_custody": Bool, "active": Bool, "expires"?: datetime };
+  entity Item = { "holder"?: User, "org_custody": Bool, "active": Bool, "on_hold": Bool, "expires"?: datetime };
   action view_case, edit_case appliesTo { principal: User, resource: Case };
   action use_item appliesTo { principal: User, resource: Item, context: { "on"?: datetime } };
   action view_item appliesTo { principal: User, resource: Item };
@@ -67,6 +67,12 @@ def _overseer(user: str) -> str:
         f"({user} has region && {user}.region has manager && {user}.region.manager == principal)"
     )
 
+
+# The item's holder is the principal's distributor, active and sharing its inventory.
+_POOL = (
+    "resource.holder.shares_inventory && resource.holder.active && principal has distributor && "
+    "principal.distributor == resource.holder"
+)
 
 _CASE_OVERSEER = (
     f"({_overseer('resource.representative')}) || "
@@ -135,34 +141,33 @@ when {{
   ({_ORG_WIDE} || resource == principal || {_overseer("resource")})
 }};
 
-// Org-wide roles use the organisation's own active items and see every item.
+// Org-wide roles use the organisation's own active items that are not on hold, and see every item.
 @id("item-org-wide")
 permit (principal, action in [Beacon::Action::"use_item", Beacon::Action::"view_item"], resource)
 when {{
   {_ACTING} && {_ORG_WIDE} &&
   (action == Beacon::Action::"view_item" ||
-   (resource.active && resource.org_custody && {_UNEXPIRED}))
+   (resource.active && !resource.on_hold && resource.org_custody && {_UNEXPIRED}))
 }};
 
-// A field user uses its own active items and, when its distributor shares, the distributor's.
+// A field user uses its own active items that are not on hold and, while its distributor shares
+// and is active, the distributor's.
 @id("item-use-holder")
 permit (principal, action == Beacon::Action::"use_item", resource)
 when {{
-  resource.active && {_UNEXPIRED} && {_ACTING} && {_FIELD} && resource has holder &&
+  resource.active && !resource.on_hold && {_UNEXPIRED} && {_ACTING} && {_FIELD} && resource has holder &&
   (resource.holder == principal ||
-   (resource.holder.shares_inventory && principal has distributor &&
-    principal.distributor == resource.holder))
+   ({_POOL}))
 }};
 
-// A field user sees its own items, its distributor's when shared, and those of the users it
-// oversees (a regional manager: the members of its regions).
+// A field user sees its own items, its active distributor's when shared, and those of the users
+// it oversees (a regional manager: the members of its regions).
 @id("item-view-holder")
 permit (principal, action == Beacon::Action::"view_item", resource)
 when {{
   {_ACTING} && resource has holder &&
   ((resource.holder == principal && {_FIELD}) || ({_overseer("resource.holder")}) ||
-   (resource.holder.shares_inventory && principal has distributor &&
-    principal.distributor == resource.holder))
+   ({_POOL}))
 }};
 """
 
@@ -331,6 +336,7 @@ def to_cedar(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> 
         item_attrs: dict[str, Any] = {
             "org_custody": item.custodian == ORG_CUSTODY,
             "active": item.active,
+            "on_hold": item.on_hold,
         }
         if item.expires is not None:
             item_attrs["expires"] = _datetime(item.expires)

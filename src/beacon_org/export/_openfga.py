@@ -87,8 +87,10 @@ type item
     define org_custody: [organization]
     define inactive: [user:*]
     define expired: [user:* with past_expiry]
+    define on_hold: [user:*]
+    define unusable: inactive or on_hold
     define custody_use: org_wide from org_custody or field_acting from holder or pool from holder
-    define active_use: custody_use but not inactive
+    define active_use: custody_use but not unusable
     define use: active_use but not expired
     define view: org_wide from org or field_acting from holder or overseer from holder or pool from holder
 

@@ -2,7 +2,7 @@
 
 Both engines get the same tuples; only their schema languages differ. Every fact a rule depends on
 is a tuple, including the ones that take access away (inactive, locked, custodian-only users,
-closed cases, inactive items), so that a change to the org is a change to tuples and nothing is
+closed cases, inactive items and items on hold), so that a change to the org is a change to tuples and nothing is
 left to the caller. A user's own facts are tuples from the user to itself: its role
 (``user:X#role_sales@user:X``) and what bars it (``deactivated``, ``locked``, ``custodian_only``).
 A check then reads the relationships of the users on its path, never one object's list of every
@@ -116,7 +116,8 @@ def _user_triples(org: Org, enc: _Encoders) -> Iterator[Triple]:
                 rep = enc.user(rep_id)
                 yield (rep, "distributor", me)
                 yield (me, "rep", rep)
-            if org.shares_inventory(user.id):
+            # Sharing needs an active distributor: its pool is closed while it is deactivated.
+            if user.active and org.shares_inventory(user.id):
                 yield (me, "shares_inventory", _EVERYONE)
     for region in org.regions.values():
         if region.manager is not None:
@@ -168,6 +169,7 @@ class ItemFacts:
     custodian: str
     active: bool
     expires: str | None = None
+    on_hold: bool = False
 
 
 def case_records(cases: Iterable[Any]) -> list[CaseFacts]:
@@ -195,6 +197,10 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
         if type(active) is not bool:
             msg = f"item {iid!r}: 'active' must be True or False (got {active!r})"
             raise InvalidValueError(msg, field="active", value=active)
+        on_hold = getattr(item, "on_hold", False)  # a row without it is not on hold
+        if type(on_hold) is not bool:
+            msg = f"item {iid!r}: 'on_hold' must be True or False (got {on_hold!r})"
+            raise InvalidValueError(msg, field="on_hold", value=on_hold)
         expires = getattr(item, "expires", None)
         if expires is not None and (
             not isinstance(expires, _dt.date) or isinstance(expires, _dt.datetime)
@@ -207,6 +213,7 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
                 _field(item, "custodian", "item"),
                 active,
                 None if expires is None else expires.isoformat(),
+                on_hold,
             )
         )
     _unique([item.id for item in out], "item")
@@ -240,6 +247,8 @@ def _item_triples(items: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
             # Caveated: past its date (given with the request) nobody uses the item.
             context = json.dumps({"expires": item.expires}, separators=(",", ":"))
             yield (me, "expired", f"{_EVERYONE}[{EXPIRY_CAVEAT}:{context}]")
+        if item.on_hold:
+            yield (me, "on_hold", _EVERYONE)
 
 
 def relationship_triples(

@@ -43,7 +43,7 @@ definition user {
     relation rep: user
     /** on a sales or distributor user: its region */
     relation region: region
-    /** on a distributor: user:* while it shares its inventory with its reps */
+    /** on a distributor: user:* while it shares its inventory with its reps and is active (a deactivated distributor's pool is closed) */
     relation shares_inventory: user:*
     /** itself, when its role is primary_admin, admin or operations */
     relation role_back_office: user
@@ -131,7 +131,9 @@ definition item {
     relation inactive: user:*
     /** user:* with the item's expiry date (caveat past_expiry), when it has one */
     relation expired: user:* with past_expiry
-    permission use = (org_custody->org_wide + holder->field_acting + holder->pool) - inactive - expired
+    /** user:* while the item is on hold after a declined transfer, until back office releases it */
+    relation on_hold: user:*
+    permission use = (org_custody->org_wide + holder->field_acting + holder->pool) - inactive - on_hold - expired
     permission view = org->org_wide + holder->field_acting + holder->overseer + holder->pool
 }
 """
@@ -213,9 +215,10 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     enter a case for whom; the facility and the sub-rep of a new case are checks of its data that
     stay with the service (a facility manager's own case, which needs one of its facilities, is
     granted here), see *When one process is not enough* in the docs. Inactive, locked and
-    custodian-only users, closed cases and inactive items are relationships too, so deactivating
-    a user is two relationship writes (``deactivated`` for its own permissions,
-    ``inactive@user:*`` for ``create_case``).
+    custodian-only users, closed cases, inactive items and items on hold are relationships too, so
+    deactivating a user is two relationship writes (``deactivated`` for its own permissions,
+    ``inactive@user:*`` for ``create_case``), three for a sharing distributor, whose
+    ``shares_inventory`` is written only while it is active.
 
     Parameters
     ----------

@@ -30,12 +30,21 @@ _MISSING = object()
 _UNKNOWN_USER = Decision(allowed=False, reason="unknown-user")
 _UNKNOWN_ITEM = Decision(allowed=False, reason="unknown-item")
 _ITEM_INACTIVE = Decision(allowed=False, reason="item-inactive")
+_ITEM_ON_HOLD = Decision(allowed=False, reason="item-on-hold")
+_ITEM_NOT_ON_HOLD = Decision(allowed=False, reason="item-not-on-hold")
+_NOT_ORG_WIDE = Decision(allowed=False, reason="not-org-wide")
+_TRANSFERS_DISABLED = Decision(
+    allowed=False, reason="transfers-disabled", suggestion="allow field users to start transfers"
+)
 _ITEM_EXPIRED = Decision(allowed=False, reason="item-expired")
 _CANNOT_HOLD = Decision(allowed=False, reason="cannot-hold")
 _ALREADY_CUSTODIAN = Decision(allowed=False, reason="already-custodian")
 _RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason="recipient-cannot-hold")
 _NOT_PENDING = Decision(allowed=False, reason="transfer-not-pending")
 _STARTED_BY_SELF = Decision(allowed=False, reason="started-by-self")
+
+# The roles the organisation's field_users_can_transfer setting applies to.
+_FIELD_ROLES = frozenset({Role.SALES, Role.DISTRIBUTOR})
 
 # A user's custody sources for using items: custodian id -> (grant reason, path up to the item).
 _Sources = dict[str, tuple[str, tuple[str, ...]]]
@@ -53,13 +62,15 @@ class ItemLike(Protocol):
     @property
     def expires(self) -> _dt.date | None: ...
 
+    # ``on_hold`` is read too when a row has it; a row without it is not on hold.
+
 
 def item_record(item: object, position: int = 0) -> InventoryItem:
     """Return ``item`` as a checked :class:`~beacon_org.InventoryItem`.
 
     ``item`` is an ``InventoryItem`` (returned as it is) or any object with ``id``, ``custodian``,
-    ``active`` and ``expires``; ``position`` (its index in the caller's collection) names it in the
-    error when it has no usable id.
+    ``active`` and ``expires`` (and ``on_hold``, False when absent); ``position`` (its index in the
+    caller's collection) names it in the error when it has no usable id.
 
     Raises
     ------
@@ -79,7 +90,11 @@ def item_record(item: object, position: int = 0) -> InventoryItem:
         fields[name] = value
     try:
         return InventoryItem(
-            fields["id"], fields["custodian"], active=fields["active"], expires=fields["expires"]
+            fields["id"],
+            fields["custodian"],
+            active=fields["active"],
+            expires=fields["expires"],
+            on_hold=getattr(item, "on_hold", False),
         )
     except InvalidValueError as exc:
         where = f"item {fields['id']!r}" if isinstance(fields["id"], str) else f"item #{position}"
@@ -120,8 +135,8 @@ class Custody:
     """The custody rules of an org over a collection of inventory items.
 
     ``items`` is any iterable of :class:`~beacon_org.InventoryItem` or of objects with the same
-    attributes (``id``, ``custodian``, ``active``, ``expires``); it is read once and indexed by
-    custodian. Like its org, a ``Custody`` never changes: build a new one for new items or a new org.
+    attributes (``id``, ``custodian``, ``active``, ``expires``, and ``on_hold`` if they have it);
+    it is read once and indexed by custodian. Like its org, a ``Custody`` never changes: build a new one for new items or a new org.
 
     An item whose custodian is neither a user of the org nor :data:`~beacon_org.ORG_CUSTODY` is kept:
     org-wide roles see it and may move it, nobody may use it, and :meth:`transfer_advice` warns
@@ -203,15 +218,15 @@ class Custody:
                 held.append(record)
         self._items = records
         self._all = frozenset(records)
-        # Per custodian: every item, the active ones, and the active ones without / with an expiry
-        # (sorted by date, so a date cuts them with one bisection).
+        # Per custodian: every item, the usable ones (active and not on hold), and the usable ones
+        # without / with an expiry (sorted by date, so a date cuts them with one bisection).
         self._held: dict[str, frozenset[str]] = {}
         self._active: dict[str, frozenset[str]] = {}
         self._undated: dict[str, frozenset[str]] = {}
         self._dated: dict[str, tuple[list[_dt.date], tuple[str, ...]]] = {}
         for custodian, group in by_custodian.items():
             self._held[custodian] = frozenset([r.id for r in group])
-            active = [r for r in group if r.active]
+            active = [r for r in group if r.active and not r.on_hold]
             if not active:
                 continue
             self._active[custodian] = frozenset([r.id for r in active])
@@ -219,8 +234,10 @@ class Custody:
             dated = sorted([(r.expires, r.id) for r in active if r.expires is not None])
             if dated:
                 self._dated[custodian] = ([d for d, _ in dated], tuple([i for _, i in dated]))
-        # item id -> custodian, for active items only: can_use's one look-up for the item.
-        self._usable_custodian = {i: r.custodian for i, r in records.items() if r.active}
+        # item id -> custodian, for usable items only: can_use's one look-up for the item.
+        self._usable_custodian = {
+            i: r.custodian for i, r in records.items() if r.active and not r.on_hold
+        }
         # user id -> its denial, or its custody sources; filled on first use (the org never changes).
         self._access: dict[str, Decision | _Sources] = {}
         # Answers already given with on=None: user -> item -> Decision, and user -> usable ids.
@@ -278,16 +295,24 @@ class Custody:
             access = {user.id: ("own-custody", (user.id,))}
             if user.role is Role.SALES:
                 distributor = self._distributor_of.get(user.id)
-                if distributor is not None and distributor in self._sharing:
+                if distributor is not None and self._shares(distributor):
                     access[distributor] = ("shared-inventory", (user.id, distributor))
         self._access[user.id] = access
         return access
 
+    def _shares(self, distributor_id: str) -> bool:
+        # Sharing needs an active distributor: a deactivated user holds inventory for nobody, so
+        # its pool is closed to its reps until it is reactivated (the setting itself is kept).
+        if distributor_id not in self._sharing:
+            return False
+        holder = self._users.get(distributor_id)
+        return holder is not None and holder.active
+
     def usable_inventory(self, user_id: str, *, on: _dt.date | None = None) -> frozenset[str]:
         """Return the ids of the items ``user_id`` may put on a case where it is the representative.
 
-        Active items in its own custody, plus, for a sales rep whose distributor shares inventory,
-        those in the distributor's custody; for org-wide roles, the items in
+        Active items not on hold in its own custody, plus, for a sales rep whose active distributor
+        shares inventory, those in the distributor's custody; for org-wide roles, the items in
         :data:`~beacon_org.ORG_CUSTODY`. Regional managers hold nothing and use nothing. A user that
         may not act (unknown, inactive, locked or custodian-only) gets an empty set. With ``on`` (a
         ``datetime.date``), items whose ``expires`` is before ``on`` are left out; an item is usable
@@ -355,8 +380,9 @@ class Custody:
         sharing distributor's, ``("admin-1", "@org", "kit-org-1")`` for the organisation's custody.
 
         Denial reasons: ``unknown-user``, ``inactive``, ``locked``, ``custodian-only``,
-        ``unknown-item``, ``item-inactive``, ``item-expired``, ``cannot-hold`` (regional managers),
-        ``not-shared`` (the rep's distributor holds it but does not share) and ``not-custodian``.
+        ``unknown-item``, ``item-inactive``, ``item-on-hold``, ``item-expired``, ``cannot-hold``
+        (regional managers), ``not-shared`` (the rep's distributor holds it but does not share),
+        ``distributor-inactive`` (it shares but is deactivated) and ``not-custodian``.
 
         Raises
         ------
@@ -396,7 +422,10 @@ class Custody:
         if isinstance(access, Decision):
             return access
         if custodian is None:
-            return _UNKNOWN_ITEM if item_id not in self._items else _ITEM_INACTIVE
+            record = self._items.get(item_id)
+            if record is None:
+                return _UNKNOWN_ITEM
+            return _ITEM_INACTIVE if not record.active else _ITEM_ON_HOLD
         if on is not None:
             expires = self._items[item_id].expires
             if expires is not None and expires < on:
@@ -434,11 +463,7 @@ class Custody:
         if user.role is Role.REGIONAL_MANAGER:
             return _CANNOT_HOLD
         if user.role is Role.SALES and self._distributor_of.get(user_id) == custodian:
-            return Decision(
-                allowed=False,
-                reason="not-shared",
-                suggestion=f"turn on shared inventory for {custodian}",
-            )
+            return self._pool_denial(custodian)
         target = ORG_CUSTODY if user.role.is_org_wide else user_id
         return Decision(
             allowed=False, reason="not-custodian", suggestion=f"transfer {item_id} to {target}"
@@ -450,8 +475,9 @@ class Custody:
         """Return the ids of the items ``user_id`` may see, usable or not.
 
         Org-wide roles see every item; a regional manager the items held by members of its regions;
-        a distributor its own and its reps'; a sales rep its own and, while its distributor shares,
-        the distributor's; anyone else (a facility manager) its own. A user that may not act
+        a distributor its own and its reps'; a sales rep its own and, while its distributor shares
+        and is active, the distributor's; anyone else (a facility manager) its own. Items on hold
+        and inactive items are seen like any other. A user that may not act
         (unknown, inactive, locked or custodian-only) sees none. Costs in proportion to the answer
         (for a regional manager, to its members).
 
@@ -485,11 +511,25 @@ class Custody:
         elif role is Role.SALES:
             custodians = [user_id]
             distributor = self._distributor_of.get(user_id)
-            if distributor is not None and distributor in self._sharing:
+            if distributor is not None and self._shares(distributor):
                 custodians.append(distributor)
         else:
             return held.get(user_id, _EMPTY)
         return _EMPTY.union(*(held.get(c, _EMPTY) for c in custodians))
+
+    def _pool_denial(self, distributor_id: str) -> Decision:
+        # Why a rep may not use or move its own distributor's items.
+        if distributor_id in self._sharing:
+            return Decision(
+                allowed=False,
+                reason="distributor-inactive",
+                suggestion=f"reactivate {distributor_id}",
+            )
+        return Decision(
+            allowed=False,
+            reason="not-shared",
+            suggestion=f"turn on shared inventory for {distributor_id}",
+        )
 
     def _reps_of(self, distributor_id: str) -> frozenset[str]:
         return self._org._reps.get(distributor_id, _EMPTY)
@@ -547,14 +587,10 @@ class Custody:
                     suggestion=f"assign {custodian} to {actor_id}",
                 )
         elif role is Role.SALES and self._distributor_of.get(actor_id) == custodian:
-            if custodian in self._sharing:
+            if self._shares(custodian):
                 path = (actor_id, custodian, item_id)
                 return Decision(allowed=True, reason="shared-inventory", path=path)
-            return Decision(
-                allowed=False,
-                reason="not-shared",
-                suggestion=f"turn on shared inventory for {custodian}",
-            )
+            return self._pool_denial(custodian)
         return Decision(allowed=False, reason="cannot-move")
 
     def can_transfer(self, actor_id: str, item_id: str, to_id: str) -> Decision:
@@ -562,34 +598,50 @@ class Custody:
 
         The actor must be able to move the item: org-wide roles any item; a regional manager items
         held by members of its regions; a distributor items held by itself or its reps; a sales rep
-        its own and, while its distributor shares, the distributor's; a facility manager its own.
+        its own and, while its distributor shares and is active, the distributor's; a facility
+        manager its own. While ``org.settings.field_users_can_transfer`` is off, sales and
+        distributor users start no transfers. An inactive item, or one on hold, is moved by nobody.
         The recipient must be able to hold inventory (an active user that is not a regional manager
-        or back office, or :data:`~beacon_org.ORG_CUSTODY`) and not already be the custodian.
+        or back office, or :data:`~beacon_org.ORG_CUSTODY`) and not already be the custodian; a
+        regional manager sends only to members of its regions, a facility manager only to
+        ``ORG_CUSTODY`` or to users whose facilities or directory records hold one of its
+        facilities.
 
         A grant's ``path`` runs from the actor to the item, e.g.
         ``("rm-west", "west", "rep-a1", "drill-a1")``. Denial reasons: ``unknown-user`` (the actor
-        or the recipient), ``inactive``, ``locked``, ``custodian-only``, ``unknown-item``,
-        ``cannot-move``, ``not-shared``, ``recipient-inactive``, ``recipient-cannot-hold`` and
-        ``already-custodian``.
+        or the recipient), ``inactive``, ``locked``, ``custodian-only``, ``transfers-disabled``,
+        ``unknown-item``, ``item-inactive``, ``item-on-hold``, ``cannot-move``, ``not-shared``,
+        ``distributor-inactive``, ``recipient-inactive``, ``recipient-cannot-hold``,
+        ``already-custodian``, ``recipient-outside-regions`` and ``recipient-not-at-facility``.
 
         Examples
         --------
         >>> from beacon_org.testing import sample_org, sample_items
         >>> org = sample_org()
         >>> custody = bo.Custody(org, sample_items())
-        >>> custody.can_transfer("rm-west", "drill-a1", "rep-b1").path
+        >>> custody.can_transfer("rm-west", "drill-a1", "dist-a").path
         ('rm-west', 'west', 'rep-a1', 'drill-a1')
+        >>> custody.can_transfer("rm-west", "drill-a1", "rep-b1").reason
+        'recipient-outside-regions'
         >>> custody.can_transfer("rep-a2", "screw-a-1", "rep-b1").reason
         'shared-inventory'
         >>> custody.can_transfer("dist-a", "drill-a1", "rm-west").reason
         'recipient-cannot-hold'
+        >>> custody.can_transfer("admin-1", "screw-a1-spare", "dist-a").reason
+        'item-inactive'
         """
         actor = self._actor(actor_id)
         if isinstance(actor, Decision):
             return actor
+        if actor.role in _FIELD_ROLES and not self._org._settings.field_users_can_transfer:
+            return _TRANSFERS_DISABLED
         record = self._item(item_id)
         if record is None:
             return _UNKNOWN_ITEM
+        if not record.active:
+            return _ITEM_INACTIVE
+        if record.on_hold:
+            return _ITEM_ON_HOLD
         grant = self._move_grant(actor, record.custodian, record.id)
         if not grant.allowed:
             return grant
@@ -598,7 +650,33 @@ class Custody:
             return denial
         if to_id == record.custodian:
             return _ALREADY_CUSTODIAN
-        return grant
+        denial = self._outside_scope(actor, to_id)
+        return grant if denial is None else denial
+
+    def _outside_scope(self, actor: User, to_id: str) -> Decision | None:
+        # Who a regional manager or a facility manager may send to; the recipient is known to be
+        # able to hold inventory. Others send to anyone who may hold it.
+        role = actor.role
+        if role is Role.REGIONAL_MANAGER:
+            # "What is a regional manager user?": transfers between users assigned to its regions.
+            managed = self._managed.get(actor.id, _EMPTY)
+            recipient = self._users.get(to_id)  # None for ORG_CUSTODY
+            if recipient is not None and recipient.region in managed:
+                return None
+            fix = None
+            if recipient is not None and recipient.role.has_region and managed:
+                fix = f"set {to_id}'s region to {min(managed)}"
+            return Decision(allowed=False, reason="recipient-outside-regions", suggestion=fix)
+        if role is Role.FACILITY_MANAGER and to_id != ORG_CUSTODY:
+            # "What does the Facility Manager role do?": to users associated with its facilities.
+            recipient = self._users[to_id]
+            if actor.facilities & (recipient.facilities | recipient.directory_records):
+                return None
+            fix = None
+            if actor.facilities:
+                fix = f"add directory record {min(actor.facilities)} to {to_id}"
+            return Decision(allowed=False, reason="recipient-not-at-facility", suggestion=fix)
+        return None
 
     def _item(self, item_id: object) -> InventoryItem | None:
         if not isinstance(item_id, str):
@@ -615,9 +693,10 @@ class Custody:
         Errors say the transfer cannot go ahead, warnings that it needs a look, advice is the
         guide's recommendation (codes are listed in the *Custody* docs page): ``unknown-item``,
         ``unknown-recipient``, ``recipient-inactive``, ``recipient-cannot-hold``,
-        ``already-custodian`` (errors); ``item-inactive``, ``item-expired`` (with ``on``),
-        ``unknown-custodian``, ``recipient-locked`` (warnings); ``transfer-to-distributor``,
-        ``recipient-custodian-only`` (advice). No finding means nothing to add.
+        ``already-custodian``, ``item-inactive``, ``item-on-hold`` (errors); ``item-expired``
+        (with ``on``), ``unknown-custodian``, ``recipient-locked`` (warnings);
+        ``transfer-to-distributor``, ``recipient-custodian-only`` (advice). No finding means
+        nothing to add.
 
         Examples
         --------
@@ -660,8 +739,11 @@ class Custody:
             msg = f"{item_id} is held by {custodian!r}, which is not a user of the org; only back office can move it"
             findings.append(_finding("unknown-custodian", Severity.WARNING, item_id, msg))
         if not record.active:
-            msg = f"{item_id} is inactive (used on a closed case or deactivated): the recipient cannot use it"
-            findings.append(_finding("item-inactive", Severity.WARNING, item_id, msg))
+            msg = f"{item_id} is inactive (used on a closed case or deactivated): inactive inventory can no longer be used or transferred"
+            findings.append(_finding("item-inactive", Severity.ERROR, item_id, msg))
+        elif record.on_hold:
+            msg = f"{item_id} is on hold after a declined transfer: back office must review and release it before it moves again"
+            findings.append(_finding("item-on-hold", Severity.ERROR, item_id, msg))
         elif on is not None and record.expires is not None and record.expires < on:
             msg = f"{item_id} expired on {record.expires.isoformat()}: the recipient cannot use it"
             findings.append(_finding("item-expired", Severity.WARNING, item_id, msg))
@@ -683,7 +765,7 @@ class Custody:
             msg = f"{to_id} is custodian-only and never acts: someone who acts for it (back office, its distributor or regional manager) must accept the transfer"
             findings.append(_finding("recipient-custodian-only", Severity.ADVICE, to_id, msg))
         distributor = self._distributor_of.get(to_id)
-        if distributor is not None and distributor in self._sharing:
+        if distributor is not None and self._shares(distributor):
             msg = (
                 f"{to_id}'s distributor {distributor} shares its inventory: transfer to "
                 f"{distributor} instead, unless the item is meant for {to_id} alone"
@@ -719,11 +801,12 @@ class Custody:
     def can_accept(self, user_id: str, transfer: Transfer) -> Decision:
         """Decide whether ``user_id`` may accept a pending ``transfer``, moving custody to its recipient.
 
-        The recipient accepts, or someone who acts for it: org-wide roles (the only ones for
-        :data:`~beacon_org.ORG_CUSTODY`), the recipient's distributor, or the regional manager of
-        the recipient's region. A sales user cannot accept a transfer it started, and a recipient
-        that can no longer hold inventory cannot receive it. A grant's ``path`` runs from the user
-        to the transfer id.
+        The recipient accepts, or someone who acts for it ("Receiving a Transfer"): org-wide roles
+        (the only ones for :data:`~beacon_org.ORG_CUSTODY`), the recipient's distributor (a
+        distributor acts for itself and its reps), or the regional manager of the recipient's
+        region. A sales user cannot accept a transfer it started, and a recipient that can no
+        longer hold inventory cannot receive it. A grant's ``path`` runs from the user to the
+        transfer id.
 
         Denial reasons: those of any actor (``unknown-user``, ``inactive``, ``locked``,
         ``custodian-only``), ``transfer-not-pending``, ``unknown-user`` for an unknown recipient,
@@ -755,8 +838,10 @@ class Custody:
     def can_decline(self, user_id: str, transfer: Transfer) -> Decision:
         """Decide whether ``user_id`` may decline a pending ``transfer``.
 
-        The same people as for :meth:`can_accept`, without its last two rules: anyone who acts for
-        the recipient may decline, whoever started the transfer and whatever the recipient's state.
+        The same people as for :meth:`can_accept`, and, as there, never a sales user for a transfer
+        it started ("Receiving a Transfer"); whatever the recipient's state, since a decline moves
+        nothing to it. A decline by an org-wide user is final; anyone else's puts the items on hold
+        (see :meth:`settle`).
 
         Examples
         --------
@@ -764,8 +849,10 @@ class Custody:
         >>> custody = bo.Custody(sample_org(), sample_items())
         >>> t = bo.Transfer(id="t-1", item_ids=["screw-a-1"], sender="dist-a",
         ...                 recipient="rep-a1", started_by="rep-a1")
-        >>> bool(custody.can_decline("rep-a1", t)), custody.can_decline("rep-b1", t).reason
-        (True, 'not-recipient')
+        >>> custody.can_decline("rep-a1", t).reason, custody.can_decline("rep-b1", t).reason
+        ('started-by-self', 'not-recipient')
+        >>> custody.can_decline("dist-a", t).reason
+        'distributor-of-rep'
         """
         _check_transfer(transfer)
         actor = self._actor(user_id)
@@ -773,24 +860,30 @@ class Custody:
             return actor
         if transfer.status is not TransferStatus.PENDING:
             return _NOT_PENDING
-        return self._acts_for(actor, transfer)
+        grant = self._acts_for(actor, transfer)
+        if grant.allowed and actor.role is Role.SALES and transfer.started_by == actor.id:
+            return _STARTED_BY_SELF
+        return grant
 
     def settle(
         self, transfer: Transfer, outcome: TransferStatus | str, *, by: str | None = None
     ) -> Settlement:
         """Return what becomes of a pending ``transfer`` when it is accepted or declined.
 
-        ``outcome`` is ``"accepted"`` (custody moves to the recipient) or ``"declined"`` (the items
-        stay with the sender and the transfer goes on ``hold`` for the sender's review, except when
-        ``by`` is an org-wide user: then it is ``declined``). With ``by``, the user who accepts or
-        declines, :meth:`can_accept` or :meth:`can_decline` must allow it. Nothing changes in
-        place: apply the returned :class:`~beacon_org.Settlement` to your items.
+        ``outcome`` is ``"accepted"`` (custody moves to the recipient) or ``"declined"``: the items
+        go back to the sender **on hold** and the transfer's status is ``hold``, for the back office
+        to review and release (:meth:`release`), except when ``by`` is an org-wide user: then the
+        items are back at once and the status is ``declined`` ("Receiving a Transfer"). With
+        ``by``, the user who accepts or declines, :meth:`can_accept` or :meth:`can_decline` must
+        allow it. Nothing changes in place: apply the returned :class:`~beacon_org.Settlement` to
+        your items.
 
         Raises
         ------
         TransferError
             If the transfer is not pending, one of its items is unknown or not held by the sender,
-            an accepted transfer's recipient cannot hold inventory, or ``by`` may not do this.
+            an accepted transfer holds an inactive item or one on hold, its recipient cannot hold
+            inventory, or ``by`` may not do this.
         InvalidValueError
             If ``outcome`` is not accepted or declined.
 
@@ -803,6 +896,8 @@ class Custody:
         >>> s = custody.settle(t, "declined", by="rep-b1")
         >>> s.status, s.custodians
         (<TransferStatus.HOLD: 'hold'>, (('plate-b-1', 'dist-b'),))
+        >>> [(i.custodian, i.on_hold) for i in s.apply(sample_items()) if i.id == "plate-b-1"]
+        [('dist-b', True)]
         >>> custody.settle(t, "accepted", by="rep-b1").custodians
         (('plate-b-1', 'rep-b1'),)
         >>> custody.settle(t, "declined", by="admin-1").status
@@ -827,6 +922,11 @@ class Custody:
                     f"{record.custodian!r}, not by the sender {transfer.sender!r}"
                 )
                 raise TransferError(msg)
+            if result is TransferStatus.ACCEPTED and (not record.active or record.on_hold):
+                # Inactive and held items move for nobody; a decline leaves them where they are.
+                state = "inactive" if not record.active else "on hold"
+                msg = f"transfer {transfer.id!r}: item {item_id!r} is {state} and cannot move"
+                raise TransferError(msg)
         accepted = result is TransferStatus.ACCEPTED
         org_wide = False
         if by is not None:
@@ -848,6 +948,82 @@ class Custody:
         return Settlement(
             transfer=attrs.evolve(transfer, status=status),
             custodians=tuple((item_id, custodian) for item_id in transfer.item_ids),
+        )
+
+    # --- releasing held items ----------------------------------------------------------------------
+
+    def can_release(self, user_id: str, item_id: str) -> Decision:
+        """Decide whether ``user_id`` may release item ``item_id`` from hold.
+
+        A declined transfer puts its items on hold with the sender for the back office to review
+        and confirm ("Receiving a Transfer"): only org-wide users release them. The item stays
+        with its custodian. A grant's ``path`` is the user, then the item.
+
+        Denial reasons: those of any actor (``unknown-user``, ``inactive``, ``locked``,
+        ``custodian-only``), ``not-org-wide``, ``unknown-item`` and ``item-not-on-hold``.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> custody = bo.Custody(sample_org(), [bo.InventoryItem("kit-1", "rep-a1", on_hold=True)])
+        >>> print(custody.can_release("ops-1", "kit-1"))
+        allowed (org-wide): ops-1 → kit-1
+        >>> custody.can_release("dist-a", "kit-1").reason
+        'not-org-wide'
+        """
+        actor = self._actor(user_id)
+        if isinstance(actor, Decision):
+            return actor
+        if not actor.role.is_org_wide:
+            return _NOT_ORG_WIDE
+        record = self._item(item_id)
+        if record is None:
+            return _UNKNOWN_ITEM
+        if not record.on_hold:
+            return _ITEM_NOT_ON_HOLD
+        return Decision(allowed=True, reason="org-wide", path=(actor.id, record.id))
+
+    def release(self, user_id: str, item_ids: Iterable[str]) -> tuple[InventoryItem, ...]:
+        """Return this custody's items, in their order, with ``item_ids`` no longer on hold.
+
+        Each item keeps its custodian; nothing changes in place (build a new ``Custody`` over the
+        result). :meth:`can_release` must allow ``user_id`` every item named.
+
+        Raises
+        ------
+        TransferError
+            If ``user_id`` may not release one of the items (the message gives the reason).
+        InvalidValueError
+            If ``item_ids`` is not a collection of ids.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> held = [bo.InventoryItem("kit-1", "rep-a1", on_hold=True), bo.InventoryItem("kit-2", "rep-a1")]
+        >>> custody = bo.Custody(sample_org(), held)
+        >>> custody.can_use("rep-a1", "kit-1").reason
+        'item-on-hold'
+        >>> released = custody.release("admin-1", ["kit-1"])
+        >>> [(i.id, i.custodian, i.on_hold) for i in released]
+        [('kit-1', 'rep-a1', False), ('kit-2', 'rep-a1', False)]
+        >>> custody.release("rep-a1", ["kit-1"])
+        Traceback (most recent call last):
+        ...
+        beacon_org._errors.TransferError: 'rep-a1' may not release item 'kit-1' (not-org-wide)
+        """
+        if isinstance(item_ids, str | bytes) or not isinstance(item_ids, Iterable):
+            msg = f"'item_ids' must be a collection of item ids (got {item_ids!r})"
+            raise InvalidValueError(msg, field="item_ids", value=item_ids)
+        named = list(item_ids)
+        for item_id in named:
+            decision = self.can_release(user_id, item_id)
+            if not decision.allowed:
+                msg = f"{user_id!r} may not release item {item_id!r} ({decision.reason})"
+                raise TransferError(msg)
+        released = set(named)
+        return tuple(
+            attrs.evolve(record, on_hold=False) if record.id in released else record
+            for record in self._items.values()
         )
 
 

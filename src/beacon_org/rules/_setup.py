@@ -214,7 +214,8 @@ def _user_findings(org: Org) -> Iterator[Finding]:
                         uid,
                         f"distributor {_label(user)} is deactivated but still has reps "
                         f"({', '.join(sorted(reps))}): nobody manages their cases and inventory "
-                        "as a group; reactivate it or move the reps to another distributor",
+                        "as a group, and any inventory it shares is closed to them until it is "
+                        "reactivated; reactivate it or move the reps to another distributor",
                     )
             # A deactivated account is out of use: the rest of the setup does not apply to it.
             continue
@@ -369,15 +370,26 @@ def _item_findings(org: Org, items: Iterable[Any]) -> Iterator[Finding]:
                 "inventory; transfer it to a sales rep, a distributor or the organisation",
             )
         elif not user.active:
+            # A deactivated distributor's shared pool is closed too: its reps may not use it.
+            pool = (
+                f"; its reps cannot use it from the shared pool while {holder} is deactivated"
+                if holder in org._sharing and org._reps.get(holder)
+                else ""
+            )
             yield _finding(
                 "item-held-by-deactivated-user",
                 item.id,
                 f"item {item.id} is held by {_label(user)}, who is deactivated and cannot hold "
-                "inventory; transfer it to an active user or the organisation",
+                f"inventory{pool}; transfer it to an active user or the organisation",
             )
         elif item.active:
             distributor = org._distributor_of.get(holder)
-            if distributor is not None and distributor in org._sharing:
+            # A deactivated distributor holds nothing for the group: no advice to send it stock.
+            if (
+                distributor is not None
+                and distributor in org._sharing
+                and org._users[distributor].active
+            ):
                 yield _finding(
                     "item-held-by-rep-of-sharing-distributor",
                     item.id,

@@ -1,8 +1,9 @@
 """The transfer lifecycle as values: a ``Transfer`` record, its status and the ``Settlement`` of one.
 
 A transfer moves items from a sender's custody to a recipient. It is pending until the recipient
-(or someone who acts for it) accepts, so custody moves, or declines, so the items stay with the
-sender on hold for review. These records only describe; :class:`~beacon_org.Custody` decides.
+(or someone who acts for it) accepts, so custody moves, or declines, so the items go back to the
+sender on hold until the back office reviews and releases them ("Receiving a Transfer"). These
+records only describe; :class:`~beacon_org.Custody` decides.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ __all__ = ["Settlement", "Transfer", "TransferStatus"]
 class TransferStatus(enum.StrEnum):
     """Where a transfer stands.
 
-    ``pending`` waits for the recipient; ``accepted`` moved custody; ``hold`` was declined and
-    waits for the sender's review (the items never left the sender); ``declined`` was declined by
-    an org-wide user and needs no review.
+    ``pending`` waits for the recipient; ``accepted`` moved custody; ``hold`` was declined by
+    someone other than an org-wide user: the items are back with the sender **on hold**, neither
+    usable nor movable until the back office (an org-wide user) reviews and releases them
+    (:meth:`Custody.release <beacon_org.Custody.release>`); ``declined`` was declined by an
+    org-wide user, and the items are back with the sender at once.
 
     Examples
     --------
@@ -124,8 +127,9 @@ class Settlement:
     """The outcome of settling a transfer: its new status and where each of its items now is.
 
     ``custodians`` pairs each item id of the transfer, in the transfer's order, with its custodian
-    after settlement: the recipient when accepted, the sender otherwise. Nothing is changed in place;
-    :meth:`apply` gives the new item records.
+    after settlement: the recipient when accepted, the sender otherwise. After a decline into
+    ``hold`` the items are also on hold. Nothing is changed in place; :meth:`apply` gives the new
+    item records.
 
     Examples
     --------
@@ -147,8 +151,10 @@ class Settlement:
     def apply(self, items: Iterable[Any]) -> tuple[InventoryItem, ...]:
         """Return ``items`` as :class:`~beacon_org.InventoryItem` records with the new custodians.
 
-        Items that are not part of the transfer keep their custodian. Order is kept; any object with
-        ``id``, ``custodian``, ``active`` and ``expires`` is accepted, as by ``Custody``.
+        After a decline into ``hold``, the transfer's items are back with the sender and
+        ``on_hold``. Items that are not part of the transfer are returned as they are. Order is
+        kept; any object with ``id``, ``custodian``, ``active`` and ``expires`` is accepted, as by
+        ``Custody``.
 
         Examples
         --------
@@ -158,15 +164,24 @@ class Settlement:
         >>> [(i.id, i.custodian) for i in s.apply([bo.InventoryItem("kit-1", "dist-a"),
         ...                                         bo.InventoryItem("kit-2", "dist-a")])]
         [('kit-1', 'rep-a1'), ('kit-2', 'dist-a')]
+        >>> declined = bo.Transfer(id="t-2", item_ids=["kit-1"], sender="dist-a",
+        ...                        recipient="rep-a1", started_by="dist-a", status="hold")
+        >>> held = bo.Settlement(transfer=declined, custodians=(("kit-1", "dist-a"),))
+        >>> [(i.custodian, i.on_hold) for i in held.apply([bo.InventoryItem("kit-1", "dist-a")])]
+        [('dist-a', True)]
         """
         from ._custody import item_record
 
         moved = dict(self.custodians)
+        hold = self.transfer.status is TransferStatus.HOLD
         out: list[InventoryItem] = []
         for position, item in enumerate(items):
             record = item_record(item, position)
             custodian = moved.get(record.id)
-            if custodian is not None and custodian != record.custodian:
-                record = attrs.evolve(record, custodian=custodian)
+            if custodian is not None:
+                if hold and not record.on_hold:
+                    record = attrs.evolve(record, custodian=custodian, on_hold=True)
+                elif custodian != record.custodian:
+                    record = attrs.evolve(record, custodian=custodian)
             out.append(record)
         return tuple(out)

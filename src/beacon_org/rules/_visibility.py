@@ -75,6 +75,7 @@ FACILITY_READ_ONLY = "facility-read-only"
 CASE_CLOSED = "case-closed"
 CASE_OPEN = "case-open"
 REOPEN_DISABLED = "reopen-disabled"
+REOPEN_NOT_FOR_ROLE = "reopen-not-for-role"
 # Entering a case for a representative (can_create_case). Its grants are the representative
 # relations above (org-wide, representative, distributor-of-representative,
 # regional-manager-of-representative): the ``by_rep`` tables of the asking user's scope, which
@@ -95,6 +96,10 @@ _REOPEN_SUGGESTION = "allow field users to reopen cases"
 _DENY_REOPEN_SETTING = Decision(
     allowed=False, reason=REOPEN_DISABLED, suggestion=_REOPEN_SUGGESTION
 )
+_DENY_REOPEN_ROLE = Decision(allowed=False, reason=REOPEN_NOT_FOR_ROLE)
+# The field roles the reopen setting names ("What settings are available to set for each user
+# role?"): regional managers and facility managers never reopen.
+_REOPENING_ROLES = frozenset({Role.SALES, Role.DISTRIBUTOR})
 
 #: Remembered decisions per ``Visibility`` before it forgets them all and starts again.
 DEFAULT_MEMO_SIZE = 200_000
@@ -688,8 +693,9 @@ class Visibility:
         """May ``user_id`` reopen the closed ``case``?
 
         Only a closed case can be reopened (an open one is a denial with ``"case-open"``): by
-        org-wide roles, and by field users who could edit it if it were open only while
-        ``org.settings.field_users_can_reopen_cases`` is on (else ``"reopen-disabled"``).
+        org-wide roles, and by sales and distributor users who could edit it if it were open only
+        while ``org.settings.field_users_can_reopen_cases`` is on (else ``"reopen-disabled"``).
+        Regional managers and facility managers never reopen (``"reopen-not-for-role"``).
 
         Examples
         --------
@@ -707,7 +713,9 @@ class Visibility:
         scope = self._scope_of(user_id)
         relation, view = scope.relation(case)
         closed = case.status in _CLOSED
-        reopening = self.org.settings.field_users_can_reopen_cases
+        role = scope.role
+        never = role is not None and not role.is_org_wide and role not in _REOPENING_ROLES
+        reopening = self.org.settings.field_users_can_reopen_cases and not never
         if not view.allowed:
             if view.suggestion is None or (
                 closed
@@ -720,6 +728,8 @@ class Visibility:
             return _DENY_OPEN
         if scope.every is not None:
             return view
+        if never:
+            return _DENY_REOPEN_ROLE
         block = scope.edit_block.get(relation)  # type: ignore[arg-type]
         if block is not None:
             if block.suggestion is not None and not reopening:

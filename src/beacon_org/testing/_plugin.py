@@ -115,5 +115,10 @@ def _hypothesis_setup_hook() -> None:
     st.register_type_strategy(User, user_strategy)
     st.register_type_strategy(Region, region_strategy)
     st.register_type_strategy(
-        OrgSettings, st.builds(OrgSettings, field_users_can_reopen_cases=st.booleans())
+        OrgSettings,
+        st.builds(
+            OrgSettings,
+            field_users_can_reopen_cases=st.booleans(),
+            field_users_can_transfer=st.booleans(),
+        ),
     )

@@ -153,6 +153,7 @@ def build_org(
     inactive: Iterable[str] = (),
     custodian_only: Iterable[str] = (),
     field_users_can_reopen_cases: bool = False,
+    field_users_can_transfer: bool = True,
 ) -> Org:
     """Build a small org from a few mappings, for a test that needs just that shape.
 
@@ -180,8 +181,8 @@ def build_org(
         Facility manager id -> its facilities.
     locked, inactive, custodian_only : iterable of str
         Users left without Training Complete, deactivated, or made custodian-only.
-    field_users_can_reopen_cases : bool
-        The organisation setting of that name.
+    field_users_can_reopen_cases, field_users_can_transfer : bool
+        The organisation settings of those names.
 
     Raises
     ------
@@ -273,4 +274,6 @@ def build_org(
         org = org.deactivate(user_id)
     if field_users_can_reopen_cases:
         org = org.configure(field_users_can_reopen_cases=field_users_can_reopen_cases)
+    if field_users_can_transfer is not True:  # a non-bool fails in configure, as it should
+        org = org.configure(field_users_can_transfer=field_users_can_transfer)
     return org

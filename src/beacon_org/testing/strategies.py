@@ -115,6 +115,8 @@ _LOCKED = _sometimes(4)
 _INACTIVE = _sometimes(6)
 _CUSTODIAN_ONLY = _sometimes(8)
 _SHOUTED = _sometimes(5)
+_TRANSFERS_OFF = _sometimes(4)
+_ON_HOLD = _sometimes(6)
 _DOMAIN = st.sampled_from(_DOMAINS)
 _FM_FACILITIES = st.frozensets(st.sampled_from(FACILITIES), min_size=1, max_size=2)
 _RECORDS = st.frozensets(st.sampled_from(DIRECTORY_RECORDS), max_size=3)
@@ -165,6 +167,7 @@ def _orgs(
     specs = draw(st.lists(_user_spec(role_choices), min_size=min_users, max_size=max_users))
     region_specs = draw(st.lists(_REGION_SPEC, max_size=max_regions))
     reopen = draw(st.booleans())
+    no_field_transfers = draw(_TRANSFERS_OFF)
     org = Org()
     ids: list[str] = []
     by_role: dict[Role, list[str]] = {role: [] for role in Role}
@@ -209,6 +212,8 @@ def _orgs(
             org = org.deactivate(user_id)
     if reopen:
         org = org.configure(field_users_can_reopen_cases=True)
+    if no_field_transfers:
+        org = org.configure(field_users_can_transfer=False)
     return org
 
 
@@ -224,7 +229,8 @@ def orgs(
     The orgs hold users of every role (or only ``roles``), regions with and without a manager, one
     or more distributor groups with sharing on or off, reps in no group, locked (not yet trained),
     deactivated and custodian-only users, directory records, facility managers' facilities from
-    :data:`FACILITIES`, and the ``field_users_can_reopen_cases`` setting on or off. User ids read
+    :data:`FACILITIES`, the ``field_users_can_reopen_cases`` setting on or off, and now and then
+    ``field_users_can_transfer`` off (it is on by default). User ids read
     as their role and are numbered within it (``rep-0``, ``rep-1``, ``dist-0``, ``rm-0``,
     ``fm-0``, ``admin-0``, ``ops-0``, ``owner-0``); region ids are ``region-0``, ``region-1``, ...
 
@@ -373,7 +379,8 @@ def items(org: Org, *, holders_only: bool = False) -> st.SearchStrategy[Inventor
     By default the custodian may be any user, including ones that cannot hold inventory (regional
     managers, back office, deactivated users), so that rules can be tested on bad data too; with
     ``holders_only=True`` it is an active user whose role may hold inventory, or ``ORG_CUSTODY``.
-    About one item in five is inactive; expiry dates fall between 2025 and 2028, or are absent.
+    About one item in five is inactive and one in six on hold; expiry dates fall between 2025 and
+    2028, or are absent.
     Item ids are ``i-0`` to ``i-999``: draw a list with
     ``st.lists(items(org), unique_by=lambda i: i.id)``.
 
@@ -410,6 +417,7 @@ def items(org: Org, *, holders_only: bool = False) -> st.SearchStrategy[Inventor
         st.sampled_from([ORG_CUSTODY, *sorted(custodians)]),
         active=_sometimes(5).map(lambda inactive: not inactive),
         expires=st.none() | st.dates(_FIRST_DAY, _LAST_DAY),
+        on_hold=_ON_HOLD,
     )
 
 
@@ -419,7 +427,7 @@ def changes(org: Org) -> st.SearchStrategy[Change]:
     Every change method is drawn from whenever the org allows it: new users of every role (fresh
     ids and emails), new regions, region and manager moves, group assignments and removals,
     sharing on and off, Training Complete, directory records, deactivation and reactivation,
-    custodian-only on and off, and settings. A change may leave the org as it was (deactivating a
+    custodian-only on and off, operations users promoted to admin, and both settings. A change may leave the org as it was (deactivating a
     deactivated user is allowed).
 
     Raises
@@ -465,9 +473,17 @@ def changes(org: Org) -> st.SearchStrategy[Change]:
             st.frozensets(st.sampled_from(_STATES), max_size=2),
         ),
         st.builds(
-            lambda v: Change("configure", (), {"field_users_can_reopen_cases": v}), st.booleans()
+            lambda name, v: Change("configure", (), {name: v}),
+            st.sampled_from(("field_users_can_reopen_cases", "field_users_can_transfer")),
+            st.booleans(),
         ),
     ]
+    if by_role[Role.OPERATIONS]:
+        options.append(
+            st.sampled_from(by_role[Role.OPERATIONS]).map(
+                lambda u: Change("promote_to_admin", (u,))
+            )
+        )
     if user_ids:
         any_user = st.sampled_from(user_ids)
         records = st.frozensets(st.sampled_from(DIRECTORY_RECORDS), max_size=2)
