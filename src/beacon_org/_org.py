@@ -526,7 +526,7 @@ class Org:
         >>> org.promote_to_admin("ops-1")
         Traceback (most recent call last):
         ...
-        beacon_org._errors.RoleError: cannot promote 'ops-1' to admin: it has role 'admin'; only an operations user is promoted to admin
+        beacon_org.RoleError: cannot promote 'ops-1' to admin: it has role 'admin'; only an operations user is promoted to admin
         """
         old = self.user(user_id)
         if old.role is not Role.OPERATIONS:

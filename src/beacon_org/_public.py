@@ -1,7 +1,7 @@
 """Public classes and functions report the module users import them from, not a private one.
 
 Each package ``__init__`` calls :func:`publish` after its imports, so reprs, tracebacks, pickles
-and the docs say ``beacon_org.UnknownUserError`` rather than ``beacon_org._errors.UnknownUserError``.
+and the docs say ``beacon_org.UnknownUserError`` rather than ``beacon_org.UnknownUserError``.
 
 The cost, on Python < 3.13: ``inspect.getsource(bo.Org)`` looks for the class in the public
 module's file and finds nothing (methods and functions are still found; 3.13 records a class's

@@ -1009,7 +1009,7 @@ class Custody:
         >>> custody.release("rep-a1", ["kit-1"])
         Traceback (most recent call last):
         ...
-        beacon_org._errors.TransferError: 'rep-a1' may not release item 'kit-1' (not-org-wide)
+        beacon_org.TransferError: 'rep-a1' may not release item 'kit-1' (not-org-wide)
         """
         if isinstance(item_ids, str | bytes) or not isinstance(item_ids, Iterable):
             msg = f"'item_ids' must be a collection of item ids (got {item_ids!r})"
