@@ -4,6 +4,7 @@ Records and the immutable :class:`Org` snapshot come from private modules; this 
 re-exports the public names.
 """
 
+from ._bundle import Bundle, bundle_from_dict, bundle_to_dict
 from ._errors import (
     AssignmentError,
     DuplicateIdError,
@@ -56,6 +57,7 @@ __all__ = [
     "AccessChange",
     "AccessDiff",
     "AssignmentError",
+    "Bundle",
     "Case",
     "CaseIndex",
     "CaseStatus",
@@ -85,6 +87,8 @@ __all__ = [
     "UnknownUserError",
     "User",
     "Visibility",
+    "bundle_from_dict",
+    "bundle_to_dict",
     "case_from_dict",
     "case_to_dict",
     "check_setup",
