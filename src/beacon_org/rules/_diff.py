@@ -8,13 +8,13 @@ managers) are asked about, and only about the cases and items their access can r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
 from .._errors import DuplicateIdError, InvalidValueError
-from .._model import InventoryItem, User
+from .._model import InventoryItem, Region, User
 from .._org import Org
 from .._pmap import PMap
 from ._case_index import CaseIndex
@@ -46,8 +46,11 @@ class AccessChange:
     """One access gained or lost: ``user`` may (or may no longer) ``permission`` ``object``.
 
     ``permission`` is one of ``view_case``, ``edit_case``, ``use_item`` and ``view_item``;
-    ``object`` is a case or item id. ``cause`` says which change to the org brought it, where that
-    can be told; it is left out of ``==`` and ``hash``, so a change is the same whatever its cause.
+    ``object`` is a case or item id. ``cause`` names the change to the org that brought it: a
+    change is named only if, applied alone to the earlier snapshot, it would bring this access
+    change too. Several are named (joined by ``; ``) when each would alone; ``None`` when no
+    single change would, only several together. ``cause`` is left out of ``==`` and ``hash``, so
+    a change is the same whatever its cause.
 
     Examples
     --------
@@ -157,30 +160,37 @@ def _changed_keys(before: Mapping[K, V], after: Mapping[K, V]) -> Iterator[K]:
 
 
 def _describe_user(uid: str, old: User | None, new: User | None) -> list[str]:
+    return [text for _field, text in _user_fields(uid, old, new)]
+
+
+def _user_fields(uid: str, old: User | None, new: User | None) -> list[tuple[str | None, str]]:
+    """Each rule field that changed for ``uid``, in words; ``None`` for a user added or removed."""
     if old is None:
-        return [f"{uid} added"]
+        return [(None, f"{uid} added")]
     if new is None:
-        return [f"{uid} removed"]
-    said = []
+        return [(None, f"{uid} removed")]
+    said: list[tuple[str | None, str]] = []
     if old.role != new.role:
-        said.append(f"{uid} role {old.role.value} -> {new.role.value}")
+        said.append(("role", f"{uid} role {old.role.value} -> {new.role.value}"))
     if old.active != new.active:
-        said.append(f"{uid} {'reactivated' if new.active else 'deactivated'}")
+        said.append(("active", f"{uid} {'reactivated' if new.active else 'deactivated'}"))
     if old.training_complete != new.training_complete:
-        said.append(f"{uid} {'completed training' if new.training_complete else 'locked'}")
+        text = f"{uid} {'completed training' if new.training_complete else 'locked'}"
+        said.append(("training_complete", text))
     if old.custodian_only != new.custodian_only:
-        said.append(f"{uid} {'made' if new.custodian_only else 'no longer'} custodian-only")
+        text = f"{uid} {'made' if new.custodian_only else 'no longer'} custodian-only"
+        said.append(("custodian_only", text))
     if old.region != new.region:
         if old.region is None:
-            said.append(f"{uid} placed in region {new.region}")
+            said.append(("region", f"{uid} placed in region {new.region}"))
         elif new.region is None:
-            said.append(f"{uid} taken out of region {old.region}")
+            said.append(("region", f"{uid} taken out of region {old.region}"))
         else:
-            said.append(f"{uid} moved from region {old.region} to {new.region}")
+            said.append(("region", f"{uid} moved from region {old.region} to {new.region}"))
     if old.facilities != new.facilities:
         parts = [f"+{f}" for f in sorted(new.facilities - old.facilities)]
         parts += [f"-{f}" for f in sorted(old.facilities - new.facilities)]
-        said.append(f"{uid} facilities {' '.join(parts)}")
+        said.append(("facilities", f"{uid} facilities {' '.join(parts)}"))
     return said
 
 
@@ -231,17 +241,6 @@ class _Changes:
         said = self.said.setdefault(uid, [])
         said.extend(t for t in texts if t not in said)
 
-    def cause(self, uid: str, through: Iterable[str | None]) -> str | None:
-        """What changed for ``uid`` itself or, failing that, for the people its access runs through."""
-        own = self.said.get(uid)
-        if own:
-            return "; ".join(own)
-        texts: list[str] = []
-        for other in through:
-            if other is not None:
-                texts.extend(t for t in self.said.get(other, ()) if t not in texts)
-        return "; ".join(texts) or None
-
 
 def _neighbours(org: Org, uid: str) -> Iterator[str]:
     """The users whose access runs through ``uid``: its distributor, its reps, its region's manager."""
@@ -254,6 +253,165 @@ def _neighbours(org: Org, uid: str) -> Iterator[str]:
         manager = org._regions[user.region].manager
         if manager is not None:
             yield manager
+
+
+# --- each change alone ---------------------------------------------------------------------------
+
+
+class _Parts:
+    """An org's records as plain, changeable containers, to build a snapshot with one change."""
+
+    def __init__(self, before: Org, after: Org) -> None:
+        self.users: dict[str, User] = dict(before._users.items())
+        self.regions: dict[str, Region] = dict(before._regions.items())
+        # A region the later snapshot adds exists, without its manager, for every change alone:
+        # a user placed in it needs it; its manager is a change of its own.
+        for rid, region in after._regions.items():
+            if rid not in self.regions:
+                self.regions[rid] = attrs.evolve(region, manager=None)
+        self.distributor_of: dict[str, str] = dict(before._distributor_of.items())
+        self.sharing: set[str] = set(before._sharing.keys())
+        self.settings = after.settings
+
+    def org(self) -> Org:
+        return Org._from_parts(
+            users=self.users,
+            regions=self.regions,
+            distributor_of=self.distributor_of,
+            sharing=self.sharing,
+            settings=self.settings,
+        )
+
+
+@attrs.frozen
+class _Step:
+    """One change between two snapshots, in words, and how to make it on its own."""
+
+    text: str
+    make: Callable[[_Parts], None]
+
+
+def _put_user(uid: str, user: User | None) -> Callable[[_Parts], None]:
+    def make(parts: _Parts) -> None:
+        if user is not None:
+            parts.users[uid] = user
+            return
+        # A user removed takes its group links and its regions' management with it.
+        del parts.users[uid]
+        parts.distributor_of = {r: d for r, d in parts.distributor_of.items() if uid not in (r, d)}
+        parts.sharing.discard(uid)
+        for rid, region in parts.regions.items():
+            if region.manager == uid:
+                parts.regions[rid] = attrs.evolve(region, manager=None)
+
+    return make
+
+
+def _set_field(uid: str, field: str, new: User) -> Callable[[_Parts], None]:
+    def make(parts: _Parts) -> None:
+        parts.users[uid] = attrs.evolve(parts.users[uid], **{field: getattr(new, field)})
+
+    return make
+
+
+def _set_group(rep: str, distributor: str | None) -> Callable[[_Parts], None]:
+    def make(parts: _Parts) -> None:
+        if distributor is None:
+            parts.distributor_of.pop(rep, None)
+        else:
+            parts.distributor_of[rep] = distributor
+
+    return make
+
+
+def _set_sharing(distributor: str, on: bool) -> Callable[[_Parts], None]:
+    def make(parts: _Parts) -> None:
+        if on:
+            parts.sharing.add(distributor)
+        else:
+            parts.sharing.discard(distributor)
+
+    return make
+
+
+def _set_manager(rid: str, manager: str | None) -> Callable[[_Parts], None]:
+    def make(parts: _Parts) -> None:
+        parts.regions[rid] = attrs.evolve(parts.regions[rid], manager=manager)
+
+    return make
+
+
+def _steps(before: Org, after: Org) -> list[_Step]:
+    """Every change from ``before`` to ``after`` that the rules can feel, one at a time."""
+    steps: list[_Step] = []
+    for uid in sorted(_changed_keys(before._users, after._users)):
+        old, new = before._users.get(uid), after._users.get(uid)
+        for field, text in _user_fields(uid, old, new):
+            if field is None or old is None or new is None:
+                steps.append(_Step(text, _put_user(uid, new)))
+            else:
+                steps.append(_Step(text, _set_field(uid, field, new)))
+    for rep in sorted(_changed_keys(before._distributor_of, after._distributor_of)):
+        old_d, new_d = before._distributor_of.get(rep), after._distributor_of.get(rep)
+        steps.append(_Step(_describe_group(rep, old_d, new_d), _set_group(rep, new_d)))
+    for distributor in sorted(_changed_keys(before._sharing, after._sharing)):
+        on = distributor in after._sharing
+        text = f"{distributor} turned shared inventory {'on' if on else 'off'}"
+        steps.append(_Step(text, _set_sharing(distributor, on)))
+    for rid in sorted(_changed_keys(before._regions, after._regions)):
+        old_r, new_r = before._regions.get(rid), after._regions.get(rid)
+        old_m = old_r.manager if old_r is not None else None
+        new_m = new_r.manager if new_r is not None else None
+        if old_m != new_m:
+            text = f"region {rid} manager {old_m or 'none'} -> {new_m or 'none'}"
+            steps.append(_Step(text, _set_manager(rid, new_m)))
+    return steps
+
+
+class _Alone:
+    """The org with one change alone, and the rules' answers on it, built when first asked."""
+
+    def __init__(self, step: _Step, before: Org, after: Org, records: list[InventoryItem]) -> None:
+        self.step = step
+        self._before, self._after, self._records = before, after, records
+        self._vis: Visibility | None = None
+        self._custody: Custody | None = None
+        self._inventory: dict[tuple[str, str], frozenset[str]] = {}
+        self.broken = False
+
+    def _build(self) -> None:
+        parts = _Parts(self._before, self._after)
+        try:
+            self.step.make(parts)
+        except Exception:  # a change that cannot be made alone (attrs refuses it): never a cause
+            self.broken = True
+            return
+        org = parts.org()
+        self._vis = Visibility(org)
+        self._custody = Custody(org, self._records)
+
+    def answer(self, uid: str, permission: str, obj: Any) -> bool | None:
+        """The answer with this change alone; None when the change cannot be made alone."""
+        if self._vis is None and not self.broken:
+            self._build()
+        if self._vis is None or self._custody is None:
+            return None
+        if permission == "view_case":
+            return self._vis.can_view_case(uid, obj).allowed
+        if permission == "edit_case":
+            return (
+                self._vis.can_view_case(uid, obj).allowed
+                and self._vis.can_edit_case(uid, obj).allowed
+            )
+        key = (uid, permission)
+        if key not in self._inventory:
+            custody = self._custody
+            self._inventory[key] = (
+                custody.usable_inventory(uid)
+                if permission == "use_item"
+                else custody.visible_inventory(uid)
+            )
+        return obj in self._inventory[key]
 
 
 # --- the cases a user's access can reach ----------------------------------------------------------
@@ -294,24 +452,32 @@ class _ItemIndex:
 
 
 class _Collector:
-    def __init__(self, changes: _Changes) -> None:
-        self.changes = changes
-        self.gained: set[AccessChange] = set()
-        self.lost: set[AccessChange] = set()
+    def __init__(self, steps: list[_Step]) -> None:
+        self.steps = steps
+        self.found: list[tuple[str, str, Any, bool]] = []
 
-    def add(
-        self,
-        uid: str,
-        permission: str,
-        obj: str,
-        was: bool,
-        now: bool,
-        people: Iterable[str | None],
-    ) -> None:
-        if was == now:
-            return
-        change = AccessChange(uid, permission, obj, cause=self.changes.cause(uid, people))
-        (self.gained if now else self.lost).add(change)
+    def add(self, uid: str, permission: str, obj: Any, was: bool, now: bool) -> None:
+        if was != now:
+            self.found.append((uid, permission, obj, now))
+
+    def diff(self, before: Org, after: Org, records: list[InventoryItem]) -> AccessDiff:
+        gained: set[AccessChange] = set()
+        lost: set[AccessChange] = set()
+        if len(self.steps) == 1:
+            # One change: it alone made every difference.
+            alone: list[_Alone] = []
+            only: str | None = self.steps[0].text
+        else:
+            alone = [_Alone(step, before, after, records) for step in self.steps]
+            only = None
+        for uid, permission, obj, now in self.found:
+            cause = only
+            if alone:
+                named = [a.step.text for a in alone if a.answer(uid, permission, obj) is now]
+                cause = "; ".join(named) or None
+            object_id = obj if isinstance(obj, str) else obj.id
+            (gained if now else lost).add(AccessChange(uid, permission, object_id, cause=cause))
+        return AccessDiff(gained=frozenset(gained), lost=frozenset(lost))
 
 
 def diff_access(
@@ -377,19 +543,19 @@ def diff_access(
         subjects.update(_neighbours(after, uid))
 
     vis_before, vis_after = Visibility(before), Visibility(after)
-    out = _Collector(changes)
+    out = _Collector(_steps(before, after))
     for uid in sorted(subjects):
         reachable = {c.id: c for c in index.reachable(before, uid)}
         reachable.update((c.id, c) for c in index.reachable(after, uid))
         for case in reachable.values():
-            people = (case.representative, case.sub_rep)
             view_was = vis_before.can_view_case(uid, case).allowed
             view_now = vis_after.can_view_case(uid, case).allowed
-            out.add(uid, "view_case", case.id, view_was, view_now, people)
+            out.add(uid, "view_case", case, view_was, view_now)
             edit_was = view_was and vis_before.can_edit_case(uid, case).allowed
             edit_now = view_now and vis_after.can_edit_case(uid, case).allowed
-            out.add(uid, "edit_case", case.id, edit_was, edit_now, people)
+            out.add(uid, "edit_case", case, edit_was, edit_now)
 
+    records: list[InventoryItem] = []
     if held.items:
         # The rules are asked only about the items the subjects can reach: building Custody over
         # every item would cost a pass over all of them, twice, for a change that touches a few.
@@ -411,13 +577,5 @@ def diff_access(
                 ),
             ):
                 for item_id in was_set ^ now_set:
-                    custodian = held.items[item_id].custodian
-                    through = (
-                        custodian,
-                        before._distributor_of.get(custodian),
-                        after._distributor_of.get(custodian),
-                    )
-                    out.add(
-                        uid, permission, item_id, item_id in was_set, item_id in now_set, through
-                    )
-    return AccessDiff(gained=frozenset(out.gained), lost=frozenset(out.lost))
+                    out.add(uid, permission, item_id, item_id in was_set, item_id in now_set)
+    return out.diff(before, after, records)
