@@ -371,15 +371,15 @@ def test_readiness_does_not_count_expired_stock() -> None:
     "on", ["2026-01-01", DAY(2026, 1, 1).toordinal(), __import__("datetime").datetime(2026, 1, 1)]
 )
 def test_on_must_be_a_date(on: object) -> None:
-    with pytest.raises(bo.InvalidValueError, match="'on' must be a datetime.date"):
+    with pytest.raises(bo.InvalidValueError, match=r"'on' must be a datetime\.date"):
         bo.check_setup(clean_org(), CLEAN_ITEMS, on=on)  # type: ignore[arg-type]
-    with pytest.raises(bo.InvalidValueError, match="'on' must be a datetime.date"):
+    with pytest.raises(bo.InvalidValueError, match=r"'on' must be a datetime\.date"):
         bo.readiness(clean_org(), "dist-a", CLEAN_ITEMS, on=on)  # type: ignore[arg-type]
 
 
 def test_an_item_row_with_a_bad_expiry_is_named() -> None:
     row = SimpleNamespace(id="k", custodian="dist-a", active=True, expires="2020-01-01")
-    with pytest.raises(bo.InvalidValueError, match="item 'k': 'expires' must be a datetime.date"):
+    with pytest.raises(bo.InvalidValueError, match=r"item 'k': 'expires' must be a datetime\.date"):
         bo.check_setup(clean_org(), [row], on=DAY(2026, 1, 1))
     # a row without expires at all never expires
     bare = SimpleNamespace(id="k", custodian="dist-a", active=True)
