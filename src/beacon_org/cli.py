@@ -97,12 +97,12 @@ def _write_json(out: TextIO, data: Any) -> None:
 class _Progress:
     """Counts long work on stderr, only when stderr is a terminal and after a couple of seconds."""
 
-    def __init__(self, err: TextIO, what: str, total: int, *, after: float = PROGRESS_AFTER):
+    def __init__(self, err: TextIO, what: str, total: int) -> None:
         isatty = getattr(err, "isatty", None)
         self.on = bool(isatty and isatty())
         self.err, self.what, self.total = err, what, total
         self.start = time.monotonic()
-        self.after = after
+        self.after = PROGRESS_AFTER
         self.shown_at = 0.0
 
     def step(self, done: int) -> None:
