@@ -420,7 +420,8 @@ def test_the_schema_is_shipped_and_printed() -> None:
 def test_a_broken_yaml_file_is_one_line(tmp_path: Path, bundle: str) -> None:
     status, _, err = in_process("test", bundle, write(tmp_path, "e.yml", "allowed: [\n"))
     assert status == 2
-    assert err.startswith("beacon-org: ") and "is not valid YAML" in err
+    assert err.startswith("beacon-org: ")
+    assert "is not valid YAML" in err
 
 
 # --- every command: JSON for scripts, 100 columns for people ---------------------------------------
