@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -367,6 +368,10 @@ def _describe(row: Mapping[str, Any]) -> str:
     )
 
 
+def _short(path: str) -> str:
+    return "stdin" if path == "-" else os.path.basename(path)
+
+
 def run_expectations_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``beacon-org test BUNDLE EXPECTATIONS``: exit 0 when every expectation holds, else 1."""
     if args.schema:
@@ -403,7 +408,8 @@ def run_expectations_command(args: argparse.Namespace, out: TextIO, err: TextIO)
     else:
         w = _Writer(out)
         when = f"use judged on {on.isoformat()}" if on else "expiry not judged"
-        w.line(f"Expectations {name} against {_name(args.bundle)} ({when})")
+        files = f"{_short(args.expectations)} against {_short(args.bundle)}"
+        w.line(f"Expectations in {files} ({when})")
         for row in failed:
             w.line(f"  FAIL {_describe(row)}", hang="    ")
         verdict = "all hold" if not failed else f"{len(failed)} failed"
