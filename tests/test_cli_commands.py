@@ -465,3 +465,115 @@ def test_demo_fits_100_columns() -> None:
     status, out, _ = in_process("demo")
     assert status == 0
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_expectations_written_from_the_library_all_hold(tmp_path: Path, bundle: str) -> None:
+    # every permission of the file, both ways, and every lookup: built from the library's answers
+    on = dt.date(2027, 4, 1)
+    vis, custody = bo.Visibility(ORG), bo.Custody(ORG, ITEMS)
+    users = sorted(ORG.users)
+    checks: dict[str, list[dict[str, str]]] = {"allowed": [], "denied": []}
+
+    def add(allowed: bool, user: str, permission: str, obj: str, **extra: str) -> None:
+        checks["allowed" if allowed else "denied"].append(
+            {"user": user, "permission": permission, "object": obj, **extra}
+        )
+
+    for user in users[::3]:
+        for case in CASES[::2]:
+            add(bool(vis.can_view_case(user, case)), user, "view_case", case.id)
+            add(bool(vis.can_edit_case(user, case)), user, "edit_case", case.id)
+            add(bool(vis.can_reopen_case(user, case)), user, "reopen_case", case.id)
+        for item in ITEMS[::2]:
+            add(bool(custody.can_use(user, item.id, on=on)), user, "use_item", item.id)
+            add(item.id in custody.visible_inventory(user), user, "view_item", item.id)
+            to = "rep-b1"
+            add(bool(custody.can_transfer(user, item.id, to)), user, "move_item", item.id, to=to)
+            add(
+                bool(custody.can_transfer(user, item.id, "@org")),
+                user,
+                "move_item",
+                item.id,
+                to="@org",
+            )
+        add(bool(vis.can_pull_reports(user, "rep-a1")), user, "pull_reports", "rep-a1")
+    lookups: list[dict[str, Any]] = []
+    for user in users[::4]:
+        seen = vis.visible_cases(user, CASES)
+        lookups += [
+            {"user": user, "permission": "view_case", "objects": [c.id for c in seen]},
+            {
+                "user": user,
+                "permission": "edit_case",
+                "objects": [c.id for c in CASES if vis.can_edit_case(user, c)],
+            },
+            {
+                "user": user,
+                "permission": "use_item",
+                "objects": sorted(custody.usable_inventory(user, on=on)),
+            },
+            {
+                "user": user,
+                "permission": "view_item",
+                "objects": sorted(custody.visible_inventory(user)),
+            },
+        ]
+    case, item = CASES[0], ITEMS[0]
+    lookups += [
+        {"object": case.id, "permission": "view_case", "users": sorted(vis.case_viewers(case))},
+        {
+            "object": case.id,
+            "permission": "edit_case",
+            "users": [u for u in users if vis.can_edit_case(u, case)],
+        },
+        {
+            "object": item.id,
+            "permission": "use_item",
+            "users": [u for u in users if custody.can_use(u, item.id, on=on)],
+        },
+        {
+            "object": item.id,
+            "permission": "view_item",
+            "users": [u for u in users if item.id in custody.visible_inventory(u)],
+        },
+    ]
+    data = {"on": on.isoformat(), **checks, "lookups": lookups}
+    jsonschema.validate(data, schema())
+    status, out, _ = in_process("test", bundle, write(tmp_path, "all.json", data))
+    assert status == 0, out
+    assert out.splitlines()[-1].endswith("all hold")
+    # flip one answer: exactly that one fails
+    data["denied"].append(data["allowed"].pop(0))
+    status, out, _ = in_process("test", bundle, write(tmp_path, "flipped.json", data), "--json")
+    report = json.loads(out)
+    assert (status, report["failed"]) == (1, 1)
+
+
+def test_a_file_that_is_not_utf8_is_bad_input(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"version": 1, "users": [{"name": "Jos\xe9"}]}'.encode("latin-1"))
+    done = run("check", str(path))
+    assert done.returncode == 2
+    assert "is not UTF-8 text (bad byte at offset" in done.stderr
+
+
+def test_test_cannot_read_both_files_from_stdin() -> None:
+    status, _, err = in_process("test", "-", "-")
+    assert status == 2
+    assert "cannot both be '-'" in err
+
+
+def test_a_narrow_case_table_is_a_table() -> None:
+    org = bo.Org().add_user("owner", email="o@x.example", role="primary_admin")
+    org = org.add_user("d", email="d@x.example", role="distributor")
+    org = org.add_user("r", email="r@x.example", role="sales").assign_rep("r", "d")
+    org = org.complete_training("r").complete_training("d")
+    out = io.StringIO()
+    cli.render_case_access(org, [bo.Case("c1", "r")], out)
+    assert out.getvalue().splitlines()[1:] == [
+        "  case  status  representative  sub-rep  can view  can edit",
+        "  c1    open    r                        d, r      d, r",
+    ]
+    out = io.StringIO()
+    cli.render_structure(bo.Org().add_user("d", email="d@x.example", role="distributor"), out)
+    assert "    (no reps)" in out.getvalue().splitlines()
