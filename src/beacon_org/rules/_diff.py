@@ -8,13 +8,14 @@ managers) are asked about, and only about the cases and items their access can r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
 from .._errors import DuplicateIdError, InvalidValueError
-from .._model import InventoryItem, Region, User
+from .._model import InventoryItem, User
 from .._org import Org
 from .._pmap import PMap
 from ._case_index import CaseIndex
@@ -30,6 +31,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 _MISSING: Any = object()
 _EMPTY: frozenset[str] = frozenset()
+_ITEM = frozenset({"use_item", "view_item"})
 # The user fields the rules read; a change to any other field (name, email, directory records)
 # cannot change anyone's access.
 _RULE_FIELDS = ("role", "active", "training_complete", "custodian_only", "facilities", "region")
@@ -258,87 +260,95 @@ def _neighbours(org: Org, uid: str) -> Iterator[str]:
 # --- each change alone ---------------------------------------------------------------------------
 
 
-class _Parts:
-    """An org's records as plain, changeable containers, to build a snapshot with one change."""
+def _base(before: Org, after: Org) -> Org:
+    """``before`` plus the regions only ``after`` has, without their managers.
 
-    def __init__(self, before: Org, after: Org) -> None:
-        self.users: dict[str, User] = dict(before._users.items())
-        self.regions: dict[str, Region] = dict(before._regions.items())
-        # A region the later snapshot adds exists, without its manager, for every change alone:
-        # a user placed in it needs it; its manager is a change of its own.
-        for rid, region in after._regions.items():
-            if rid not in self.regions:
-                self.regions[rid] = attrs.evolve(region, manager=None)
-        self.distributor_of: dict[str, str] = dict(before._distributor_of.items())
-        self.sharing: set[str] = set(before._sharing.keys())
-        self.settings = after.settings
+    A user placed in a new region needs the region to exist for that change alone; the new
+    region's manager is a change of its own.
+    """
+    regions = before._regions
+    for rid in after._regions.keys() - before._regions.keys():
+        regions = regions.set(rid, attrs.evolve(after._regions[rid], manager=None))
+    return before._replace(_regions=regions) if regions is not before._regions else before
 
-    def org(self) -> Org:
-        return Org._from_parts(
-            users=self.users,
-            regions=self.regions,
-            distributor_of=self.distributor_of,
-            sharing=self.sharing,
-            settings=self.settings,
-        )
+
+# Each change alone is made on the persistent maps of the snapshot, as the org's own changes
+# are: it costs a few shard copies, not a copy of the org.
+
+
+def _drop(index: PMap[str, frozenset[str]], key: str, member: str) -> PMap[str, frozenset[str]]:
+    rest = index.get(key, _EMPTY) - {member}
+    return index.set(key, rest) if rest else index.delete(key)
+
+
+def _add(index: PMap[str, frozenset[str]], key: str, member: str) -> PMap[str, frozenset[str]]:
+    return index.set(key, index.get(key, _EMPTY) | {member})
+
+
+def _with_user(org: Org, uid: str, user: User | None) -> Org:
+    old = org._users.get(uid)
+    if user is not None:
+        return org._put_user(old, user)
+    assert old is not None  # a user removed was in the earlier snapshot
+    # A user removed takes its region membership, group links, sharing and managed regions along.
+    members = _drop(org._members, old.region, uid) if old.region is not None else org._members
+    distributor_of, reps = org._distributor_of, org._reps
+    distributor = distributor_of.get(uid)
+    if distributor is not None:
+        distributor_of, reps = distributor_of.delete(uid), _drop(reps, distributor, uid)
+    for rep in reps.get(uid, _EMPTY):
+        distributor_of = distributor_of.delete(rep)
+    regions = org._regions
+    for rid in org._managed.get(uid, _EMPTY):
+        regions = regions.set(rid, attrs.evolve(regions[rid], manager=None))
+    return org._replace(
+        _users=org._users.delete(uid),
+        _members=members,
+        _distributor_of=distributor_of,
+        _reps=reps.delete(uid),
+        _sharing=org._sharing.delete(uid),
+        _regions=regions,
+        _managed=org._managed.delete(uid),
+    )
+
+
+def _with_field(org: Org, uid: str, field: str, value: Any) -> Org:
+    old = org._users[uid]
+    return org._put_user(old, attrs.evolve(old, **{field: value}))
+
+
+def _with_group(org: Org, rep: str, distributor: str | None) -> Org:
+    distributor_of, reps = org._distributor_of, org._reps
+    current = distributor_of.get(rep)
+    if current is not None:
+        distributor_of, reps = distributor_of.delete(rep), _drop(reps, current, rep)
+    if distributor is not None:
+        distributor_of, reps = distributor_of.set(rep, distributor), _add(reps, distributor, rep)
+    return org._replace(_distributor_of=distributor_of, _reps=reps)
+
+
+def _with_sharing(org: Org, distributor: str, on: bool) -> Org:
+    sharing = org._sharing.set(distributor, True) if on else org._sharing.delete(distributor)
+    return org._replace(_sharing=sharing)
+
+
+def _with_manager(org: Org, rid: str, manager: str | None) -> Org:
+    region = org._regions[rid]
+    managed = org._managed
+    if region.manager is not None:
+        managed = _drop(managed, region.manager, rid)
+    if manager is not None:
+        managed = _add(managed, manager, rid)
+    regions = org._regions.set(rid, attrs.evolve(region, manager=manager))
+    return org._replace(_regions=regions, _managed=managed)
 
 
 @attrs.frozen
 class _Step:
-    """One change between two snapshots, in words, and how to make it on its own."""
+    """One change between two snapshots, in words, and how to make it alone on a snapshot."""
 
     text: str
-    make: Callable[[_Parts], None]
-
-
-def _put_user(uid: str, user: User | None) -> Callable[[_Parts], None]:
-    def make(parts: _Parts) -> None:
-        if user is not None:
-            parts.users[uid] = user
-            return
-        # A user removed takes its group links and its regions' management with it.
-        del parts.users[uid]
-        parts.distributor_of = {r: d for r, d in parts.distributor_of.items() if uid not in (r, d)}
-        parts.sharing.discard(uid)
-        for rid, region in parts.regions.items():
-            if region.manager == uid:
-                parts.regions[rid] = attrs.evolve(region, manager=None)
-
-    return make
-
-
-def _set_field(uid: str, field: str, new: User) -> Callable[[_Parts], None]:
-    def make(parts: _Parts) -> None:
-        parts.users[uid] = attrs.evolve(parts.users[uid], **{field: getattr(new, field)})
-
-    return make
-
-
-def _set_group(rep: str, distributor: str | None) -> Callable[[_Parts], None]:
-    def make(parts: _Parts) -> None:
-        if distributor is None:
-            parts.distributor_of.pop(rep, None)
-        else:
-            parts.distributor_of[rep] = distributor
-
-    return make
-
-
-def _set_sharing(distributor: str, on: bool) -> Callable[[_Parts], None]:
-    def make(parts: _Parts) -> None:
-        if on:
-            parts.sharing.add(distributor)
-        else:
-            parts.sharing.discard(distributor)
-
-    return make
-
-
-def _set_manager(rid: str, manager: str | None) -> Callable[[_Parts], None]:
-    def make(parts: _Parts) -> None:
-        parts.regions[rid] = attrs.evolve(parts.regions[rid], manager=manager)
-
-    return make
+    make: Callable[[Org], Org]
 
 
 def _steps(before: Org, after: Org) -> list[_Step]:
@@ -348,46 +358,49 @@ def _steps(before: Org, after: Org) -> list[_Step]:
         old, new = before._users.get(uid), after._users.get(uid)
         for field, text in _user_fields(uid, old, new):
             if field is None or old is None or new is None:
-                steps.append(_Step(text, _put_user(uid, new)))
+                steps.append(_Step(text, functools.partial(_with_user, uid=uid, user=new)))
             else:
-                steps.append(_Step(text, _set_field(uid, field, new)))
+                value = getattr(new, field)
+                make = functools.partial(_with_field, uid=uid, field=field, value=value)
+                steps.append(_Step(text, make))
     for rep in sorted(_changed_keys(before._distributor_of, after._distributor_of)):
         old_d, new_d = before._distributor_of.get(rep), after._distributor_of.get(rep)
-        steps.append(_Step(_describe_group(rep, old_d, new_d), _set_group(rep, new_d)))
+        make = functools.partial(_with_group, rep=rep, distributor=new_d)
+        steps.append(_Step(_describe_group(rep, old_d, new_d), make))
     for distributor in sorted(_changed_keys(before._sharing, after._sharing)):
         on = distributor in after._sharing
         text = f"{distributor} turned shared inventory {'on' if on else 'off'}"
-        steps.append(_Step(text, _set_sharing(distributor, on)))
+        steps.append(_Step(text, functools.partial(_with_sharing, distributor=distributor, on=on)))
     for rid in sorted(_changed_keys(before._regions, after._regions)):
         old_r, new_r = before._regions.get(rid), after._regions.get(rid)
         old_m = old_r.manager if old_r is not None else None
         new_m = new_r.manager if new_r is not None else None
         if old_m != new_m:
             text = f"region {rid} manager {old_m or 'none'} -> {new_m or 'none'}"
-            steps.append(_Step(text, _set_manager(rid, new_m)))
+            steps.append(_Step(text, functools.partial(_with_manager, rid=rid, manager=new_m)))
     return steps
 
 
 class _Alone:
     """The org with one change alone, and the rules' answers on it, built when first asked."""
 
-    def __init__(self, step: _Step, before: Org, after: Org, records: list[InventoryItem]) -> None:
+    def __init__(self, step: _Step, base: Org, records: list[InventoryItem]) -> None:
         self.step = step
-        self._before, self._after, self._records = before, after, records
+        self._base, self._records = base, records
         self._vis: Visibility | None = None
         self._custody: Custody | None = None
         self._inventory: dict[tuple[str, str], frozenset[str]] = {}
         self.broken = False
 
     def _build(self) -> None:
-        parts = _Parts(self._before, self._after)
         try:
-            self.step.make(parts)
+            org = self.step.make(self._base)
         except Exception:  # a change that cannot be made alone (attrs refuses it): never a cause
             self.broken = True
             return
-        org = parts.org()
         self._vis = Visibility(org)
+        # Whether a user may use or view an item depends on that item's record alone: only the
+        # items whose access changed are read.
         self._custody = Custody(org, self._records)
 
     def answer(self, uid: str, permission: str, obj: Any) -> bool | None:
@@ -468,7 +481,10 @@ class _Collector:
             alone: list[_Alone] = []
             only: str | None = self.steps[0].text
         else:
-            alone = [_Alone(step, before, after, records) for step in self.steps]
+            base = _base(before, after)
+            changed = {obj for _uid, permission, obj, _now in self.found if permission in _ITEM}
+            held = [r for r in records if r.id in changed]
+            alone = [_Alone(step, base, held) for step in self.steps]
             only = None
         for uid, permission, obj, now in self.found:
             cause = only
