@@ -387,38 +387,23 @@ class _Alone:
     def __init__(self, step: _Step, base: Org, records: list[InventoryItem]) -> None:
         self.step = step
         self._base, self._records = base, records
-        self._vis: Visibility | None = None
-        self._custody: Custody | None = None
+        self._rules: tuple[Visibility, Custody] | None = None
         self._inventory: dict[tuple[str, str], frozenset[str]] = {}
-        self.broken = False
 
-    def _build(self) -> None:
-        try:
+    def answer(self, uid: str, permission: str, obj: Any) -> bool:
+        """The answer to ``uid``'s ``permission`` on ``obj`` with this change alone."""
+        if self._rules is None:
             org = self.step.make(self._base)
-        except Exception:  # a change that cannot be made alone (attrs refuses it): never a cause
-            self.broken = True
-            return
-        self._vis = Visibility(org)
-        # Whether a user may use or view an item depends on that item's record alone: only the
-        # items whose access changed are read.
-        self._custody = Custody(org, self._records)
-
-    def answer(self, uid: str, permission: str, obj: Any) -> bool | None:
-        """The answer with this change alone; None when the change cannot be made alone."""
-        if self._vis is None and not self.broken:
-            self._build()
-        if self._vis is None or self._custody is None:
-            return None
+            # Whether a user may use or view an item depends on that item's record alone: only
+            # the items whose access changed are read.
+            self._rules = (Visibility(org), Custody(org, self._records))
+        vis, custody = self._rules
         if permission == "view_case":
-            return self._vis.can_view_case(uid, obj).allowed
+            return vis.can_view_case(uid, obj).allowed
         if permission == "edit_case":
-            return (
-                self._vis.can_view_case(uid, obj).allowed
-                and self._vis.can_edit_case(uid, obj).allowed
-            )
+            return vis.can_view_case(uid, obj).allowed and vis.can_edit_case(uid, obj).allowed
         key = (uid, permission)
         if key not in self._inventory:
-            custody = self._custody
             self._inventory[key] = (
                 custody.usable_inventory(uid)
                 if permission == "use_item"
