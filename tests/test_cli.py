@@ -81,8 +81,12 @@ def test_console_script_demo_runs_on_the_sample_org() -> None:
         assert heading in text
     assert "└─ rep-a2 [central]" in text
     # the who-sees table agrees with Visibility on the sample
-    c100 = next(line for line in text.splitlines() if line.strip().startswith("c-100"))
-    assert "dist-a, fm-mercy, rep-a1, rep-a2" in c100
+    lines = text.splitlines()
+    c100 = next(i for i, line in enumerate(lines) if line.strip().startswith("c-100"))
+    assert (
+        lines[c100 + 1].strip() == "can view: dist-a, fm-mercy, rep-a1, rep-a2, rm-central, rm-west"
+    )
+    assert max(len(line) for line in lines) <= 100
     assert "dist-a: ready" in text
     assert "dist-b: not ready" in text
     assert "item-held-by-deactivated-user [kit-gone]" in text
@@ -171,8 +175,9 @@ def test_diff_lists_access_gained_and_lost(before: str, after: str) -> None:
         (["check", "{dir}/list.json"], "a bundle must be a JSON object"),
         (["check", "{dir}/dupe.json"], "cases[1].id: duplicate id 'c1'"),
         (["explain", "{before}", "nobody", "c-100"], "unknown user 'nobody'"),
-        (["explain", "{before}", "dist-a", "c-999"], "unknown case 'c-999'"),
-        (["explain", "{before}"], "the following arguments are required: USER, CASE_ID"),
+        (["explain", "{before}", "dist-a", "c-999"], "no case or item 'c-999'"),
+        (["explain", "{before}", "dist-a", "case:c-999"], "unknown case 'c-999'"),
+        (["explain", "{before}"], "the following arguments are required: USER, CASE_OR_ITEM"),
         (["diff", "{before}"], "the following arguments are required: AFTER"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         ([], "the following arguments are required: COMMAND"),
@@ -206,12 +211,17 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2(
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["check"], ["explain"], ["diff"]])
+@pytest.mark.parametrize(
+    "command", [[], ["demo"], ["check"], ["explain"], ["lookup"], ["test"], ["diff"]]
+)
 def test_help_on_every_command(command: list[str]) -> None:
     done = run(*command, "--help")
     assert done.returncode == 0
     assert done.stdout.startswith("usage: beacon-org")
     assert done.stderr == ""
+    # the exit statuses are in every --help
+    assert "2 bad input or usage" in done.stdout
+    assert "3 an" in done.stdout
 
 
 # --- in process -----------------------------------------------------------------------------------

@@ -236,3 +236,38 @@ def test_a_promoted_user_round_trips_as_an_admin() -> None:
     data = bo.to_dict(promoted)
     assert bo.from_dict(json.loads(json.dumps(data))) == promoted
     assert bo.from_dict(data).user("ops-1").role is bo.Role.ADMIN
+
+
+# --- bundles: the command line's file, public in Python -------------------------------------------
+
+
+def test_bundle_is_public_and_round_trips() -> None:
+    from beacon_org.testing import sample_cases, sample_items, sample_org
+
+    bundle = bo.Bundle(org=sample_org(), cases=sample_cases(), items=sample_items())
+    data = bo.bundle_to_dict(bundle)
+    assert bo.bundle_from_dict(json.loads(json.dumps(data))) == bundle
+    # the org part is the org's own format: from_dict reads it once cases and items are taken off
+    org_only = {k: v for k, v in data.items() if k not in ("cases", "items")}
+    assert bo.from_dict(org_only) == bundle.org
+    assert bo.Bundle(org=bo.Org()) == bo.bundle_from_dict({"version": 1})
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (
+            {"version": 1, "colour": "red"},
+            "unknown top-level key(s) 'colour'; expected version, settings, regions, users, "
+            "groups, cases, items",
+        ),
+        ({"version": 1, "cases": [{"id": "c", "representative": 5}]}, "cases[0].representative"),
+        ({"version": 1, "items": [{"id": "i", "custodian": "x", "expires": "soon"}]}, "items[0]"),
+        ({"version": 1, "cases": "c-1"}, "cases: must be a list (got str)"),
+        ([], "a bundle must be a JSON object"),
+    ],
+)
+def test_bad_bundles_raise_invalid_data_naming_where(data: Any, needle: str) -> None:
+    with pytest.raises(bo.InvalidDataError) as info:
+        bo.bundle_from_dict(data)
+    assert needle in str(info.value)

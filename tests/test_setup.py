@@ -387,3 +387,65 @@ def test_case_entry_findings_name_the_reps_their_distributor_cannot_enter_cases_
         elif rep.custodian_only:
             expected.add(rep_id)
     assert found == expected
+
+
+# --- expiry, judged only on a date given ----------------------------------------------------------
+
+DAY = __import__("datetime").date
+
+
+def test_expired_item_is_a_warning_only_with_a_date() -> None:
+    old = bo.InventoryItem("kit-old", "dist-a", expires=DAY(2020, 1, 31))
+    items = (*CLEAN_ITEMS, old)
+    assert bo.check_setup(clean_org(), items) == []  # no date: expiry is not judged
+    findings = bo.check_setup(clean_org(), items, on=DAY(2026, 6, 1))
+    assert [(f.code, f.severity, f.subject) for f in findings] == [
+        ("expired-item", bo.Severity.WARNING, "kit-old")
+    ]
+    assert "expired on 2020-01-31, before 2026-06-01" in findings[0].message
+    # usable up to and including the expiry day, as Custody.can_use says
+    assert bo.check_setup(clean_org(), items, on=DAY(2020, 1, 31)) == []
+    custody = bo.Custody(clean_org(), items)
+    assert custody.can_use("rep-a1", "kit-old", on=DAY(2020, 1, 31)).allowed
+    assert not custody.can_use("rep-a1", "kit-old", on=DAY(2020, 2, 1)).allowed
+
+
+def test_readiness_does_not_count_expired_stock() -> None:
+    old = bo.InventoryItem("kit-old", "dist-a", expires=DAY(2020, 1, 31))
+    assert bo.readiness(clean_org(), "dist-a", [old]).ready  # no date: counted
+    later = bo.readiness(clean_org(), "dist-a", [old], on=DAY(2026, 6, 1))
+    assert not later.ready
+    step = later.steps[-1]
+    assert (step.name, step.done) == ("inventory", False)
+    assert "no unexpired active item" in step.detail
+    assert "not counted: kit-old" in step.detail
+    fresh = bo.InventoryItem("kit-new", "rep-a1", expires=DAY(2030, 1, 1))
+    assert bo.readiness(clean_org(), "dist-a", [old, fresh], on=DAY(2026, 6, 1)).ready
+
+
+@pytest.mark.parametrize(
+    "on", ["2026-01-01", DAY(2026, 1, 1).toordinal(), __import__("datetime").datetime(2026, 1, 1)]
+)
+def test_on_must_be_a_date(on: object) -> None:
+    with pytest.raises(bo.InvalidValueError, match=r"'on' must be a datetime\.date"):
+        bo.check_setup(clean_org(), CLEAN_ITEMS, on=on)  # type: ignore[arg-type]
+    with pytest.raises(bo.InvalidValueError, match=r"'on' must be a datetime\.date"):
+        bo.readiness(clean_org(), "dist-a", CLEAN_ITEMS, on=on)  # type: ignore[arg-type]
+
+
+def test_an_item_row_with_a_bad_expiry_is_named() -> None:
+    row = SimpleNamespace(id="k", custodian="dist-a", active=True, expires="2020-01-01")
+    with pytest.raises(bo.InvalidValueError, match=r"item 'k': 'expires' must be a datetime\.date"):
+        bo.check_setup(clean_org(), [row], on=DAY(2026, 1, 1))
+    # a row without expires at all never expires
+    bare = SimpleNamespace(id="k", custodian="dist-a", active=True)
+    assert bo.check_setup(clean_org(), [bare], on=DAY(2026, 1, 1)) == []
+
+
+@given(orgs(max_users=8), st.data(), st.dates(DAY(2020, 1, 1), DAY(2030, 1, 1)))
+def test_expired_item_findings_agree_with_can_use(
+    org: bo.Org, data: st.DataObject, on: object
+) -> None:
+    its = data.draw(st.lists(items(org), max_size=6, unique_by=lambda i: i.id))
+    expired = {f.subject for f in bo.check_setup(org, its, on=on) if f.code == "expired-item"}  # type: ignore[arg-type]
+    assert expired == {i.id for i in its if i.expires is not None and i.expires < on}

@@ -5,6 +5,7 @@ re-exports the public names.
 """
 
 from . import _public
+from ._bundle import Bundle, bundle_from_dict, bundle_to_dict
 from ._errors import (
     AssignmentError,
     DuplicateIdError,
@@ -57,6 +58,7 @@ __all__ = [
     "AccessChange",
     "AccessDiff",
     "AssignmentError",
+    "Bundle",
     "Case",
     "CaseIndex",
     "CaseStatus",
@@ -86,6 +88,8 @@ __all__ = [
     "UnknownUserError",
     "User",
     "Visibility",
+    "bundle_from_dict",
+    "bundle_to_dict",
     "case_from_dict",
     "case_to_dict",
     "check_setup",

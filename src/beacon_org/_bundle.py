@@ -10,10 +10,12 @@ from typing import Any
 
 import attrs
 
-from ._errors import InvalidDataError
+from ._errors import InvalidDataError, InvalidValueError, shown, type_name
 from ._model import Case, InventoryItem
 from ._org import Org
 from ._serialization import (
+    _TOP_KEYS,
+    _keys,
     case_from_dict,
     case_to_dict,
     from_dict,
@@ -25,11 +27,23 @@ from ._serialization import (
 __all__ = ["Bundle", "bundle_from_dict", "bundle_to_dict"]
 
 _EXTRA_KEYS = ("cases", "items")
+_KEYS = (*_TOP_KEYS, *_EXTRA_KEYS)
 
 
 @attrs.frozen(kw_only=True)
 class Bundle:
-    """An org with the cases and inventory items the command line asks about."""
+    """An org with the cases and inventory items asked about: what the ``beacon-org`` command reads.
+
+    Its data format (:func:`bundle_to_dict`) is the org's, plus optional ``cases`` and ``items``
+    lists in the shapes of :func:`case_to_dict` and :func:`item_to_dict`.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_cases, sample_items
+    >>> bundle = bo.Bundle(org=sample_org(), cases=sample_cases(), items=sample_items())
+    >>> len(bundle.cases), len(bundle.items)
+    (8, 13)
+    """
 
     org: Org
     cases: tuple[Case, ...] = ()
@@ -38,30 +52,50 @@ class Bundle:
 
 def _rows(data: Mapping[str, Any], key: str) -> list[Any]:
     rows = data.get(key, [])
-    if not isinstance(rows, list):
-        msg = f"{key}: must be a list (got {type(rows).__name__})"
+    if not isinstance(rows, list | tuple):
+        msg = f"{key}: must be a list (got {type_name(rows)})"
         raise InvalidDataError(msg)
-    return rows
+    return list(rows)
 
 
 def bundle_from_dict(data: Any) -> Bundle:
-    """Build a :class:`Bundle` from bundle data; raise :class:`InvalidDataError` naming where.
+    """Build a :class:`Bundle` from bundle data, checking the org, every case and every item.
+
+    Parameters
+    ----------
+    data : mapping
+        The org's data format (see :func:`from_dict`) plus optional ``cases`` and ``items`` lists.
+
+    Returns
+    -------
+    Bundle
+
+    Raises
+    ------
+    InvalidDataError
+        Naming where the data is wrong, for example ``items[0].custodian: required field missing``.
 
     Examples
     --------
-    >>> from beacon_org._bundle import bundle_from_dict
-    >>> b = bundle_from_dict({"version": 1, "users": [
+    >>> b = bo.bundle_from_dict({"version": 1, "users": [
     ...     {"id": "rep-1", "email": "r@x.example", "role": "sales"}],
     ...     "cases": [{"id": "c1", "representative": "rep-1"}]})
     >>> b.cases[0].representative, b.items
     ('rep-1', ())
-    >>> bundle_from_dict({"version": 1, "items": [{"id": "i1"}]})
+    >>> bo.bundle_from_dict({"version": 1, "items": [{"id": "i1"}]})
     Traceback (most recent call last):
     ...
     beacon_org.InvalidDataError: items[0].custodian: required field missing
     """
     if not isinstance(data, Mapping):
-        msg = f"a bundle must be a JSON object with the org's fields and optional cases and items (got {type(data).__name__})"
+        msg = (
+            "a bundle must be a JSON object with the org's fields and optional cases and items "
+            f"(got {type_name(data)})"
+        )
+        raise InvalidDataError(msg)
+    extra = [k for k in data if k not in _KEYS]
+    if extra:
+        msg = f"unknown top-level key(s) {_keys(extra, quote=True)}; expected {', '.join(_KEYS)}"
         raise InvalidDataError(msg)
     org = from_dict({k: v for k, v in data.items() if k not in _EXTRA_KEYS})
     cases = tuple(case_from_dict(row, f"cases[{i}]") for i, row in enumerate(_rows(data, "cases")))
@@ -75,13 +109,24 @@ def _check_unique(key: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for i, record_id in enumerate(ids):
         if record_id in seen:
-            msg = f"{key}[{i}].id: duplicate id {record_id!r}"
+            msg = f"{key}[{i}].id: duplicate id {shown(record_id)}"
             raise InvalidDataError(msg)
         seen.add(record_id)
 
 
 def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:
-    """Return a bundle as JSON-ready data that :func:`bundle_from_dict` reads back."""
+    """Return a bundle as JSON-ready data that :func:`bundle_from_dict` reads back.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org, sample_cases
+    >>> data = bo.bundle_to_dict(bo.Bundle(org=sample_org(), cases=sample_cases()[:1]))
+    >>> data["cases"], data["items"]
+    ([{'id': 'c-100', 'representative': 'rep-a1', 'sub_rep': 'rep-a2', 'facility': 'mercy-general', 'status': 'open'}], [])
+    """
+    if not isinstance(bundle, Bundle):
+        msg = f"bundle_to_dict() needs a Bundle (got {type_name(bundle)})"
+        raise InvalidValueError(msg, field="bundle", value=bundle)
     data = to_dict(bundle.org)
     data["cases"] = [case_to_dict(c) for c in bundle.cases]
     data["items"] = [item_to_dict(i) for i in bundle.items]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 __all__ = [
     "AssignmentError",
     "DuplicateIdError",
@@ -15,6 +17,40 @@ __all__ = [
     "UnknownRegionError",
     "UnknownUserError",
 ]
+
+# Messages show a bad value, never the whole of it: a 10 MB string or a list nested 2,000 deep
+# must neither make a 10 MB message nor fail (RecursionError) while the message is being built.
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = 60
+_SHOWN.maxother = 60
+_SHOWN.maxlevel = 3
+_SHOWN.maxlist = _SHOWN.maxtuple = _SHOWN.maxset = _SHOWN.maxfrozenset = _SHOWN.maxdict = 4
+_SHOWN.maxlong = 40
+
+
+def shown(value: object) -> str:
+    """Return a short ``repr`` of a caller's value for an error message, whatever the value.
+
+    >>> from beacon_org._errors import shown
+    >>> shown("rep-1"), shown(None)
+    ("'rep-1'", 'None')
+    >>> shown("x" * 10_000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxx...xxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
+    """
+    try:
+        return _SHOWN.repr(value)
+    except Exception:  # an int past Python's 4,300 digits, or an object whose __repr__ fails
+        return f"<{type_name(value)} object>"
+
+
+def type_name(value: object) -> str:
+    """Return the name of a value's type for "got ..." in a message; ``None`` reads as ``None``.
+
+    >>> from beacon_org._errors import type_name
+    >>> type_name(None), type_name([1])
+    ('None', 'list')
+    """
+    return "None" if value is None else type(value).__name__
 
 
 class OrgError(Exception):

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ._errors import InvalidValueError
+from ._errors import InvalidValueError, shown
 
 __all__ = [
     "ORG_CUSTODY",
@@ -104,7 +104,7 @@ _CLOSED = frozenset(
 
 
 def _fail(field: str, value: object, expected: str) -> InvalidValueError:
-    msg = f"'{field}' must be {expected} (got {value!r})"
+    msg = f"'{field}' must be {expected} (got {shown(value)})"
     return InvalidValueError(msg, field=field, value=value)
 
 
@@ -117,7 +117,7 @@ def _enum_member(members: dict[object, E], value: object, field: str, what: str)
         return members[value]
     except (KeyError, TypeError):
         names = ", ".join(sorted({m.value for m in members.values()}, key=list(members).index))
-        msg = f"{value!r} is not {what}; expected one of {names}"
+        msg = f"{shown(value)} is not {what}; expected one of {names}"
         raise InvalidValueError(msg, field=field, value=value) from None
 
 

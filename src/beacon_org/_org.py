@@ -21,6 +21,7 @@ from ._errors import (
     RoleError,
     UnknownRegionError,
     UnknownUserError,
+    shown,
 )
 from ._model import ORG_CUSTODY, OrgSettings, Region, Role, User, to_directory_records
 from ._pmap import PMap
@@ -53,7 +54,7 @@ MANAGES = "manages"  # regional manager -> region
 
 def _flag(name: str, value: object) -> bool:
     if type(value) is not bool:
-        msg = f"'{name}' must be True or False (got {value!r})"
+        msg = f"'{name}' must be True or False (got {shown(value)})"
         raise InvalidValueError(msg, field=name, value=value)
     return value
 
@@ -62,7 +63,7 @@ def _id_arg(name: str, value: object) -> str:
     # Ids reach the org from callers' own data; a non-string must fail here, not as a TypeError
     # from hashing or formatting deeper in.
     if not isinstance(value, str):
-        msg = f"'{name}' must be a string id (got {value!r})"
+        msg = f"'{name}' must be a string id (got {shown(value)})"
         raise InvalidValueError(msg, field=name, value=value)
     return value
 
@@ -232,7 +233,7 @@ class Org:
         try:
             return self._users[user_id]
         except (KeyError, TypeError):
-            msg = f"unknown user {user_id!r}"
+            msg = f"unknown user {shown(user_id)}"
             raise UnknownUserError(msg, id=user_id) from None
 
     def region(self, region_id: str) -> Region:
@@ -249,7 +250,7 @@ class Org:
         try:
             return self._regions[region_id]
         except (KeyError, TypeError):
-            msg = f"unknown region {region_id!r}"
+            msg = f"unknown region {shown(region_id)}"
             raise UnknownRegionError(msg, id=region_id) from None
 
     def distributor_of(self, rep_id: str) -> str | None:

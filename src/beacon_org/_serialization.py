@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
-from ._errors import InvalidDataError, InvalidValueError
+from ._errors import InvalidDataError, InvalidValueError, shown, type_name
 from ._model import ORG_CUSTODY, Case, CaseStatus, InventoryItem, OrgSettings, Region, Role, User
 from ._org import Org
 
@@ -52,7 +52,7 @@ def _date(value: Any, _type: Any) -> _dt.date:
             return _dt.date.fromisoformat(value)
         except ValueError:
             pass
-    msg = f"{value!r} is not a date in the form YYYY-MM-DD"
+    msg = f"{shown(value)} is not a date in the form YYYY-MM-DD"
     raise InvalidValueError(msg, field="expires", value=value)
 
 
@@ -98,7 +98,7 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, InvalidValueError):
         return str(exc)
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
+        return f"unknown field(s) {_keys(exc.extra_fields)}"
     if isinstance(exc, KeyError):
         return "required field missing"
     if isinstance(exc, AttributeError | TypeError):
@@ -106,9 +106,17 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
     return cattrs.v.format_exception(exc, type_)
 
 
+def _keys(keys: Iterable[Any], *, quote: bool = False) -> str:
+    # Keys come from the caller's data: JSON has only strings, Python dicts may hold anything;
+    # a message names the first few, each cut short.
+    names = sorted(shown(k) if quote or not isinstance(k, str) else shown(k)[1:-1] for k in keys)
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return ", ".join(names[:5]) + more
+
+
 def _structure(data: Any, cls: type[T], where: str) -> T:
     if not isinstance(data, Mapping):
-        msg = f"{where}: must be an object of fields (got {type(data).__name__})"
+        msg = f"{where}: must be an object of fields (got {type_name(data)})"
         raise InvalidDataError(msg)
     try:
         return _FAST_CONVERTER.structure(data, cls)
@@ -136,7 +144,7 @@ def _structure(data: Any, cls: type[T], where: str) -> T:
 def _list(data: Mapping[str, Any], key: str) -> list[Any]:
     value = data.get(key, [])
     if not isinstance(value, list | tuple):
-        msg = f"{key}: must be a list (got {type(value).__name__})"
+        msg = f"{key}: must be a list (got {type_name(value)})"
         raise InvalidDataError(msg)
     return list(value)
 
@@ -153,6 +161,9 @@ def to_dict(org: Org) -> dict[str, Any]:
     >>> bo.from_dict(data) == org
     True
     """
+    if not isinstance(org, Org):
+        msg = f"to_dict() needs an Org (got {type_name(org)})"
+        raise InvalidValueError(msg, field="org", value=org)
     unstructure = _CONVERTER.unstructure
     groups = []
     distributors = sorted(uid for uid, user in org.users.items() if user.role is Role.DISTRIBUTOR)
@@ -201,15 +212,18 @@ def from_dict(data: Any) -> Org:
 
 def _from_dict(data: Any) -> Org:
     if not isinstance(data, Mapping):
-        msg = f"org data must be an object with {', '.join(_TOP_KEYS)} (got {type(data).__name__})"
+        msg = f"org data must be an object with {', '.join(_TOP_KEYS)} (got {type_name(data)})"
         raise InvalidDataError(msg)
-    extra = sorted(set(data) - set(_TOP_KEYS), key=str)
+    extra = set(data) - set(_TOP_KEYS)
     if extra:
-        msg = f"unknown top-level key(s) {', '.join(map(repr, extra))}; expected {', '.join(_TOP_KEYS)}"
+        msg = (
+            f"unknown top-level key(s) {_keys(extra, quote=True)}; expected {', '.join(_TOP_KEYS)}"
+        )
         raise InvalidDataError(msg)
     version = data.get("version")
-    if version != FORMAT_VERSION:
-        msg = f"version: expected {FORMAT_VERSION} (got {version!r})"
+    # True == 1 and 1.0 == 1 in Python, but neither is the format's version number.
+    if type(version) is not int or version != FORMAT_VERSION:
+        msg = f"version: expected {FORMAT_VERSION} (got {shown(version)})"
         raise InvalidDataError(msg)
 
     settings = _structure(data.get("settings", {}), OrgSettings, "settings")
@@ -244,18 +258,18 @@ def _from_dict(data: Any) -> Org:
         where = f"regions[{i}]"
         region = _structure(row, Region, where)
         if region.id == ORG_CUSTODY:
-            _raise(f"{where}.id: {region.id!r} is reserved for the organisation's own custody")
+            _raise(f"{where}.id: {shown(region.id)} is reserved for the organisation's own custody")
         if region.id in regions:
-            _raise(f"{where}.id: duplicate region id {region.id!r}")
+            _raise(f"{where}.id: duplicate region id {shown(region.id)}")
         if region.id in users:
-            _raise(f"{where}.id: region id {region.id!r} is already taken by a user")
+            _raise(f"{where}.id: region id {shown(region.id)} is already taken by a user")
         if region.manager is not None:
             manager = users.get(region.manager)
             if manager is None:
-                _raise(f"{where}.manager: unknown user {region.manager!r}")
+                _raise(f"{where}.manager: unknown user {shown(region.manager)}")
             elif manager.role is not Role.REGIONAL_MANAGER:
                 _raise(
-                    f"{where}.manager: {region.manager!r} has role {manager.role.value!r}, "
+                    f"{where}.manager: {shown(region.manager)} has role {shown(manager.role.value)}, "
                     "not a regional_manager"
                 )
         regions[region.id] = region
@@ -266,11 +280,11 @@ def _from_dict(data: Any) -> Org:
         where = f"users[{i}].region"
         if not user.role.has_region:
             _raise(
-                f"{where}: user {user.id!r} has role {user.role.value!r}; only sales and "
+                f"{where}: user {shown(user.id)} has role {shown(user.role.value)}; only sales and "
                 "distributor users have a region"
             )
         if user.region not in regions:
-            _raise(f"{where}: unknown region {user.region!r}")
+            _raise(f"{where}: unknown region {shown(user.region)}")
 
     distributor_of, sharing = _groups(data, users)
     return Org._from_parts(
@@ -284,15 +298,17 @@ def _from_dict(data: Any) -> Org:
 
 def _user_conflict(where: str, user: User, emails: dict[str, str]) -> None:
     if user.id == ORG_CUSTODY:
-        _raise(f"{where}.id: {user.id!r} is reserved for the organisation's own custody")
+        _raise(f"{where}.id: {shown(user.id)} is reserved for the organisation's own custody")
     if user.email in emails and emails[user.email] != user.id:
-        _raise(f"{where}.email: {user.email!r} is already used by user {emails[user.email]!r}")
+        _raise(
+            f"{where}.email: {shown(user.email)} is already used by user {shown(emails[user.email])}"
+        )
     if user.custodian_only and not user.role.can_hold_inventory:
         _raise(
-            f"{where}.custodian_only: user {user.id!r} has role {user.role.value!r}, "
+            f"{where}.custodian_only: user {shown(user.id)} has role {shown(user.role.value)}, "
             "which cannot hold inventory"
         )
-    _raise(f"{where}.id: duplicate user id {user.id!r}")
+    _raise(f"{where}.id: duplicate user id {shown(user.id)}")
 
 
 def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, str], list[str]]:
@@ -302,48 +318,50 @@ def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, 
     for i, row in enumerate(_list(data, "groups")):
         where = f"groups[{i}]"
         if not isinstance(row, Mapping):
-            _raise(f"{where}: must be an object of fields (got {type(row).__name__})")
-        extra = sorted(set(row) - _GROUP_KEYS, key=str)
+            _raise(f"{where}: must be an object of fields (got {type_name(row)})")
+        extra = set(row) - _GROUP_KEYS
         if extra:
-            _raise(f"{where}: unknown field(s) {', '.join(map(str, extra))}")
+            _raise(f"{where}: unknown field(s) {_keys(extra)}")
         distributor = row.get("distributor")
         if not isinstance(distributor, str):
-            _raise(f"{where}.distributor: must be a user id (got {distributor!r})")
+            _raise(f"{where}.distributor: must be a user id (got {shown(distributor)})")
         user = users.get(distributor)
         if user is None:
-            _raise(f"{where}.distributor: unknown user {distributor!r}")
+            _raise(f"{where}.distributor: unknown user {shown(distributor)}")
         elif user.role is not Role.DISTRIBUTOR:
             reps = row.get("reps") or []
-            first = f"rep {reps[0]!r} is" if isinstance(reps, list) and reps else "reps are"
+            first = f"rep {shown(reps[0])} is" if isinstance(reps, list) and reps else "reps are"
             _raise(
-                f"{where}.distributor: {first} assigned to {distributor!r}, which is not a "
-                f"distributor (it has role {user.role.value!r})"
+                f"{where}.distributor: {first} assigned to {shown(distributor)}, which is not a "
+                f"distributor (it has role {shown(user.role.value)})"
             )
         if distributor in seen:
-            _raise(f"{where}.distributor: {distributor!r} has more than one group entry")
+            _raise(f"{where}.distributor: {shown(distributor)} has more than one group entry")
         seen.add(distributor)
         shared = row.get("shared_inventory", False)
         if type(shared) is not bool:
-            _raise(f"{where}.shared_inventory: must be true or false (got {shared!r})")
+            _raise(f"{where}.shared_inventory: must be true or false (got {shown(shared)})")
         if shared:
             sharing.append(distributor)
         reps = row.get("reps", [])
         if not isinstance(reps, list | tuple):
-            _raise(f"{where}.reps: must be a list of user ids (got {type(reps).__name__})")
+            _raise(f"{where}.reps: must be a list of user ids (got {type_name(reps)})")
         for j, rep in enumerate(reps):
             rwhere = f"{where}.reps[{j}]"
             if not isinstance(rep, str):
-                _raise(f"{rwhere}: must be a user id (got {rep!r})")
+                _raise(f"{rwhere}: must be a user id (got {shown(rep)})")
             rep_user = users.get(rep)
             if rep_user is None:
-                _raise(f"{rwhere}: unknown user {rep!r}")
+                _raise(f"{rwhere}: unknown user {shown(rep)}")
             elif rep_user.role is not Role.SALES:
-                _raise(f"{rwhere}: {rep!r} has role {rep_user.role.value!r}, not a sales rep")
+                _raise(
+                    f"{rwhere}: {shown(rep)} has role {shown(rep_user.role.value)}, not a sales rep"
+                )
             current = distributor_of.get(rep)
             if current is not None and current != distributor:
                 _raise(
-                    f"{rwhere}: rep {rep!r} is assigned to both {current!r} and "
-                    f"{distributor!r}; a rep has one distributor"
+                    f"{rwhere}: rep {shown(rep)} is assigned to both {shown(current)} and "
+                    f"{shown(distributor)}; a rep has one distributor"
                 )
             distributor_of[rep] = distributor
     return distributor_of, sharing

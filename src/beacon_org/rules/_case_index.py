@@ -3,10 +3,10 @@ proportion to their answer rather than to the number of cases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .._errors import DuplicateIdError, InvalidValueError
+from .._errors import DuplicateIdError, InvalidValueError, shown
 from .._model import Case
 from .._org import Org
 
@@ -26,13 +26,19 @@ def _as_case(obj: object) -> Case:
             status=obj.status,  # type: ignore[attr-defined]
         )
     except AttributeError as exc:
-        msg = (
-            f"{obj!r} is not a case: it has no attribute {exc.name!r} (a case needs id, "
-            "representative, sub_rep, facility and status)"
-        )
+        if isinstance(obj, Mapping):
+            msg = (
+                f"{shown(obj)} is a mapping, not a case: build a Case from it with "
+                "bo.case_from_dict(...)"
+            )
+        else:
+            msg = (
+                f"{shown(obj)} is not a case: it has no attribute {exc.name!r} (a case needs "
+                "id, representative, sub_rep, facility and status)"
+            )
         raise InvalidValueError(msg, field=exc.name or "", value=obj) from None
     except InvalidValueError as exc:
-        msg = f"case {getattr(obj, 'id', obj)!r}: {exc}"
+        msg = f"case {shown(getattr(obj, 'id', obj))}: {exc}"
         raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
 
 
@@ -70,7 +76,7 @@ class CaseIndex:
 
     def __init__(self, cases: Iterable[Any]) -> None:
         if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
-            msg = f"'cases' must be an iterable of cases (got {cases!r})"
+            msg = f"'cases' must be an iterable of cases (got {shown(cases)})"
             raise InvalidValueError(msg, field="cases", value=cases)
         #: case id -> the case as a Case record
         self.cases: dict[str, Case] = {}

@@ -8,7 +8,8 @@ managers) are asked about, and only about the cases and items their access can r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -30,6 +31,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 _MISSING: Any = object()
 _EMPTY: frozenset[str] = frozenset()
+_ITEM = frozenset({"use_item", "view_item"})
 # The user fields the rules read; a change to any other field (name, email, directory records)
 # cannot change anyone's access.
 _RULE_FIELDS = ("role", "active", "training_complete", "custodian_only", "facilities", "region")
@@ -46,8 +48,11 @@ class AccessChange:
     """One access gained or lost: ``user`` may (or may no longer) ``permission`` ``object``.
 
     ``permission`` is one of ``view_case``, ``edit_case``, ``use_item`` and ``view_item``;
-    ``object`` is a case or item id. ``cause`` says which change to the org brought it, where that
-    can be told; it is left out of ``==`` and ``hash``, so a change is the same whatever its cause.
+    ``object`` is a case or item id. ``cause`` names the change to the org that brought it: a
+    change is named only if, applied alone to the earlier snapshot, it would bring this access
+    change too. Several are named (joined by ``; ``) when each would alone; ``None`` when no
+    single change would, only several together. ``cause`` is left out of ``==`` and ``hash``, so
+    a change is the same whatever its cause.
 
     Examples
     --------
@@ -184,30 +189,37 @@ def _changed_keys(before: Mapping[K, V], after: Mapping[K, V]) -> Iterator[K]:
 
 
 def _describe_user(uid: str, old: User | None, new: User | None) -> list[str]:
+    return [text for _field, text in _user_fields(uid, old, new)]
+
+
+def _user_fields(uid: str, old: User | None, new: User | None) -> list[tuple[str | None, str]]:
+    """Each rule field that changed for ``uid``, in words; ``None`` for a user added or removed."""
     if old is None:
-        return [f"{uid} added"]
+        return [(None, f"{uid} added")]
     if new is None:
-        return [f"{uid} removed"]
-    said = []
+        return [(None, f"{uid} removed")]
+    said: list[tuple[str | None, str]] = []
     if old.role != new.role:
-        said.append(f"{uid} role {old.role.value} -> {new.role.value}")
+        said.append(("role", f"{uid} role {old.role.value} -> {new.role.value}"))
     if old.active != new.active:
-        said.append(f"{uid} {'reactivated' if new.active else 'deactivated'}")
+        said.append(("active", f"{uid} {'reactivated' if new.active else 'deactivated'}"))
     if old.training_complete != new.training_complete:
-        said.append(f"{uid} {'completed training' if new.training_complete else 'locked'}")
+        text = f"{uid} {'completed training' if new.training_complete else 'locked'}"
+        said.append(("training_complete", text))
     if old.custodian_only != new.custodian_only:
-        said.append(f"{uid} {'made' if new.custodian_only else 'no longer'} custodian-only")
+        text = f"{uid} {'made' if new.custodian_only else 'no longer'} custodian-only"
+        said.append(("custodian_only", text))
     if old.region != new.region:
         if old.region is None:
-            said.append(f"{uid} placed in region {new.region}")
+            said.append(("region", f"{uid} placed in region {new.region}"))
         elif new.region is None:
-            said.append(f"{uid} taken out of region {old.region}")
+            said.append(("region", f"{uid} taken out of region {old.region}"))
         else:
-            said.append(f"{uid} moved from region {old.region} to {new.region}")
+            said.append(("region", f"{uid} moved from region {old.region} to {new.region}"))
     if old.facilities != new.facilities:
         parts = [f"+{f}" for f in sorted(new.facilities - old.facilities)]
         parts += [f"-{f}" for f in sorted(old.facilities - new.facilities)]
-        said.append(f"{uid} facilities {' '.join(parts)}")
+        said.append(("facilities", f"{uid} facilities {' '.join(parts)}"))
     return said
 
 
@@ -258,17 +270,6 @@ class _Changes:
         said = self.said.setdefault(uid, [])
         said.extend(t for t in texts if t not in said)
 
-    def cause(self, uid: str, through: Iterable[str | None]) -> str | None:
-        """What changed for ``uid`` itself or, failing that, for the people its access runs through."""
-        own = self.said.get(uid)
-        if own:
-            return "; ".join(own)
-        texts: list[str] = []
-        for other in through:
-            if other is not None:
-                texts.extend(t for t in self.said.get(other, ()) if t not in texts)
-        return "; ".join(texts) or None
-
 
 def _neighbours(org: Org, uid: str) -> Iterator[str]:
     """The users whose access runs through ``uid``: its distributor, its reps, its region's manager."""
@@ -281,6 +282,161 @@ def _neighbours(org: Org, uid: str) -> Iterator[str]:
         manager = org._regions[user.region].manager
         if manager is not None:
             yield manager
+
+
+# --- each change alone ---------------------------------------------------------------------------
+
+
+def _base(before: Org, after: Org) -> Org:
+    """``before`` plus the regions only ``after`` has, without their managers.
+
+    A user placed in a new region needs the region to exist for that change alone; the new
+    region's manager is a change of its own.
+    """
+    regions = before._regions
+    for rid in after._regions.keys() - before._regions.keys():
+        regions = regions.set(rid, attrs.evolve(after._regions[rid], manager=None))
+    return before._replace(_regions=regions) if regions is not before._regions else before
+
+
+# Each change alone is made on the persistent maps of the snapshot, as the org's own changes
+# are: it costs a few shard copies, not a copy of the org.
+
+
+def _drop(index: PMap[str, frozenset[str]], key: str, member: str) -> PMap[str, frozenset[str]]:
+    rest = index.get(key, _EMPTY) - {member}
+    return index.set(key, rest) if rest else index.delete(key)
+
+
+def _add(index: PMap[str, frozenset[str]], key: str, member: str) -> PMap[str, frozenset[str]]:
+    return index.set(key, index.get(key, _EMPTY) | {member})
+
+
+def _with_user(org: Org, uid: str, user: User | None) -> Org:
+    old = org._users.get(uid)
+    if user is not None:
+        return org._put_user(old, user)
+    assert old is not None  # a user removed was in the earlier snapshot
+    # A user removed takes its region membership, group links, sharing and managed regions along.
+    members = _drop(org._members, old.region, uid) if old.region is not None else org._members
+    distributor_of, reps = org._distributor_of, org._reps
+    distributor = distributor_of.get(uid)
+    if distributor is not None:
+        distributor_of, reps = distributor_of.delete(uid), _drop(reps, distributor, uid)
+    for rep in reps.get(uid, _EMPTY):
+        distributor_of = distributor_of.delete(rep)
+    regions = org._regions
+    for rid in org._managed.get(uid, _EMPTY):
+        regions = regions.set(rid, attrs.evolve(regions[rid], manager=None))
+    return org._replace(
+        _users=org._users.delete(uid),
+        _members=members,
+        _distributor_of=distributor_of,
+        _reps=reps.delete(uid),
+        _sharing=org._sharing.delete(uid),
+        _regions=regions,
+        _managed=org._managed.delete(uid),
+    )
+
+
+def _with_field(org: Org, uid: str, field: str, value: Any) -> Org:
+    old = org._users[uid]
+    return org._put_user(old, attrs.evolve(old, **{field: value}))
+
+
+def _with_group(org: Org, rep: str, distributor: str | None) -> Org:
+    distributor_of, reps = org._distributor_of, org._reps
+    current = distributor_of.get(rep)
+    if current is not None:
+        distributor_of, reps = distributor_of.delete(rep), _drop(reps, current, rep)
+    if distributor is not None:
+        distributor_of, reps = distributor_of.set(rep, distributor), _add(reps, distributor, rep)
+    return org._replace(_distributor_of=distributor_of, _reps=reps)
+
+
+def _with_sharing(org: Org, distributor: str, on: bool) -> Org:
+    sharing = org._sharing.set(distributor, True) if on else org._sharing.delete(distributor)
+    return org._replace(_sharing=sharing)
+
+
+def _with_manager(org: Org, rid: str, manager: str | None) -> Org:
+    region = org._regions[rid]
+    managed = org._managed
+    if region.manager is not None:
+        managed = _drop(managed, region.manager, rid)
+    if manager is not None:
+        managed = _add(managed, manager, rid)
+    regions = org._regions.set(rid, attrs.evolve(region, manager=manager))
+    return org._replace(_regions=regions, _managed=managed)
+
+
+@attrs.frozen
+class _Step:
+    """One change between two snapshots, in words, and how to make it alone on a snapshot."""
+
+    text: str
+    make: Callable[[Org], Org]
+
+
+def _steps(before: Org, after: Org) -> list[_Step]:
+    """Every change from ``before`` to ``after`` that the rules can feel, one at a time."""
+    steps: list[_Step] = []
+    for uid in sorted(_changed_keys(before._users, after._users)):
+        old, new = before._users.get(uid), after._users.get(uid)
+        for field, text in _user_fields(uid, old, new):
+            if field is None or old is None or new is None:
+                steps.append(_Step(text, functools.partial(_with_user, uid=uid, user=new)))
+            else:
+                value = getattr(new, field)
+                make = functools.partial(_with_field, uid=uid, field=field, value=value)
+                steps.append(_Step(text, make))
+    for rep in sorted(_changed_keys(before._distributor_of, after._distributor_of)):
+        old_d, new_d = before._distributor_of.get(rep), after._distributor_of.get(rep)
+        make = functools.partial(_with_group, rep=rep, distributor=new_d)
+        steps.append(_Step(_describe_group(rep, old_d, new_d), make))
+    for distributor in sorted(_changed_keys(before._sharing, after._sharing)):
+        on = distributor in after._sharing
+        text = f"{distributor} turned shared inventory {'on' if on else 'off'}"
+        steps.append(_Step(text, functools.partial(_with_sharing, distributor=distributor, on=on)))
+    for rid in sorted(_changed_keys(before._regions, after._regions)):
+        old_r, new_r = before._regions.get(rid), after._regions.get(rid)
+        old_m = old_r.manager if old_r is not None else None
+        new_m = new_r.manager if new_r is not None else None
+        if old_m != new_m:
+            text = f"region {rid} manager {old_m or 'none'} -> {new_m or 'none'}"
+            steps.append(_Step(text, functools.partial(_with_manager, rid=rid, manager=new_m)))
+    return steps
+
+
+class _Alone:
+    """The org with one change alone, and the rules' answers on it, built when first asked."""
+
+    def __init__(self, step: _Step, base: Org, records: list[InventoryItem]) -> None:
+        self.step = step
+        self._base, self._records = base, records
+        self._rules: tuple[Visibility, Custody] | None = None
+        self._inventory: dict[tuple[str, str], frozenset[str]] = {}
+
+    def answer(self, uid: str, permission: str, obj: Any) -> bool:
+        """The answer to ``uid``'s ``permission`` on ``obj`` with this change alone."""
+        if self._rules is None:
+            org = self.step.make(self._base)
+            # Whether a user may use or view an item depends on that item's record alone: only
+            # the items whose access changed are read.
+            self._rules = (Visibility(org), Custody(org, self._records))
+        vis, custody = self._rules
+        if permission == "view_case":
+            return vis.can_view_case(uid, obj).allowed
+        if permission == "edit_case":
+            return vis.can_view_case(uid, obj).allowed and vis.can_edit_case(uid, obj).allowed
+        key = (uid, permission)
+        if key not in self._inventory:
+            self._inventory[key] = (
+                custody.usable_inventory(uid)
+                if permission == "use_item"
+                else custody.visible_inventory(uid)
+            )
+        return obj in self._inventory[key]
 
 
 # --- the cases a user's access can reach ----------------------------------------------------------
@@ -321,24 +477,35 @@ class _ItemIndex:
 
 
 class _Collector:
-    def __init__(self, changes: _Changes) -> None:
-        self.changes = changes
-        self.gained: set[AccessChange] = set()
-        self.lost: set[AccessChange] = set()
+    def __init__(self, steps: list[_Step]) -> None:
+        self.steps = steps
+        self.found: list[tuple[str, str, Any, bool]] = []
 
-    def add(
-        self,
-        uid: str,
-        permission: str,
-        obj: str,
-        was: bool,
-        now: bool,
-        people: Iterable[str | None],
-    ) -> None:
-        if was == now:
-            return
-        change = AccessChange(uid, permission, obj, cause=self.changes.cause(uid, people))
-        (self.gained if now else self.lost).add(change)
+    def add(self, uid: str, permission: str, obj: Any, was: bool, now: bool) -> None:
+        if was != now:
+            self.found.append((uid, permission, obj, now))
+
+    def diff(self, before: Org, after: Org, records: list[InventoryItem]) -> AccessDiff:
+        gained: set[AccessChange] = set()
+        lost: set[AccessChange] = set()
+        if len(self.steps) == 1:
+            # One change: it alone made every difference.
+            alone: list[_Alone] = []
+            only: str | None = self.steps[0].text
+        else:
+            base = _base(before, after)
+            changed = {obj for _uid, permission, obj, _now in self.found if permission in _ITEM}
+            held = [r for r in records if r.id in changed]
+            alone = [_Alone(step, base, held) for step in self.steps]
+            only = None
+        for uid, permission, obj, now in self.found:
+            cause = only
+            if alone:
+                named = [a.step.text for a in alone if a.answer(uid, permission, obj) is now]
+                cause = "; ".join(named) or None
+            object_id = obj if isinstance(obj, str) else obj.id
+            (gained if now else lost).add(AccessChange(uid, permission, object_id, cause=cause))
+        return AccessDiff(gained=frozenset(gained), lost=frozenset(lost))
 
 
 def diff_access(
@@ -404,19 +571,19 @@ def diff_access(
         subjects.update(_neighbours(after, uid))
 
     vis_before, vis_after = Visibility(before), Visibility(after)
-    out = _Collector(changes)
+    out = _Collector(_steps(before, after))
     for uid in sorted(subjects):
         reachable = {c.id: c for c in index.reachable(before, uid)}
         reachable.update((c.id, c) for c in index.reachable(after, uid))
         for case in reachable.values():
-            people = (case.representative, case.sub_rep)
             view_was = vis_before.can_view_case(uid, case).allowed
             view_now = vis_after.can_view_case(uid, case).allowed
-            out.add(uid, "view_case", case.id, view_was, view_now, people)
+            out.add(uid, "view_case", case, view_was, view_now)
             edit_was = view_was and vis_before.can_edit_case(uid, case).allowed
             edit_now = view_now and vis_after.can_edit_case(uid, case).allowed
-            out.add(uid, "edit_case", case.id, edit_was, edit_now, people)
+            out.add(uid, "edit_case", case, edit_was, edit_now)
 
+    records: list[InventoryItem] = []
     if held.items:
         # The rules are asked only about the items the subjects can reach: building Custody over
         # every item would cost a pass over all of them, twice, for a change that touches a few.
@@ -438,13 +605,5 @@ def diff_access(
                 ),
             ):
                 for item_id in was_set ^ now_set:
-                    custodian = held.items[item_id].custodian
-                    through = (
-                        custodian,
-                        before._distributor_of.get(custodian),
-                        after._distributor_of.get(custodian),
-                    )
-                    out.add(
-                        uid, permission, item_id, item_id in was_set, item_id in now_set, through
-                    )
-    return AccessDiff(gained=frozenset(out.gained), lost=frozenset(out.lost))
+                    out.add(uid, permission, item_id, item_id in was_set, item_id in now_set)
+    return out.diff(before, after, records)

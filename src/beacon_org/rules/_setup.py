@@ -7,6 +7,7 @@ Every code is listed, with the sentence of the guide it comes from, in ``docs/se
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -17,6 +18,7 @@ from .._display import FindingList, readiness_html
 from .._errors import InvalidValueError, RoleError
 from .._model import ORG_CUSTODY, Role, User
 from .._org import Org
+from ._custody import _check_on
 from ._records import Finding, Severity
 from ._visibility import Visibility
 
@@ -49,6 +51,7 @@ SETUP_CODES: dict[str, Severity] = {
     "sub-rep-outside-group": Severity.WARNING,
     "sub-rep-inactive": Severity.WARNING,
     "distributor-cannot-enter-cases": Severity.WARNING,
+    "expired-item": Severity.WARNING,
     "item-held-by-rep-of-sharing-distributor": Severity.ADVICE,
     "distributor-personal-email": Severity.ADVICE,
     "shared-inventory-off": Severity.ADVICE,
@@ -169,6 +172,11 @@ class _Item:
     id: str
     custodian: str
     active: bool
+    expires: _dt.date | None = None
+
+    def expired(self, on: _dt.date | None) -> bool:
+        # Usable up to and including its expiry date, as Custody.can_use judges it.
+        return on is not None and self.expires is not None and self.expires < on
 
 
 def _read_items(items: Iterable[Any]) -> Iterator[_Item]:
@@ -180,7 +188,14 @@ def _read_items(items: Iterable[Any]) -> Iterator[_Item]:
         item_id = _id_field(item, "id", where)
         custodian = _id_field(item, "custodian", f"item {item_id!r}")
         active = _field(item, "active", f"item {item_id!r}")
-        yield _Item(item_id, custodian, bool(active))
+        # Objects without an expiry date are read as items that never expire.
+        expires = getattr(item, "expires", None)
+        if expires is not None and (
+            not isinstance(expires, _dt.date) or isinstance(expires, _dt.datetime)
+        ):
+            msg = f"item {item_id!r}: 'expires' must be a datetime.date or None (got {expires!r})"
+            raise InvalidValueError(msg, field="expires", value=expires)
+        yield _Item(item_id, custodian, bool(active), expires)
 
 
 def _label(user: User) -> str:
@@ -349,9 +364,18 @@ def _region_findings(org: Org) -> Iterator[Finding]:
             )
 
 
-def _item_findings(org: Org, items: Iterable[Any]) -> Iterator[Finding]:
+def _item_findings(org: Org, items: Iterable[Any], on: _dt.date | None = None) -> Iterator[Finding]:
     users = org._users
     for item in _read_items(items):
+        if item.expired(on):
+            assert item.expires is not None  # for mypy: expired() checked it
+            yield _finding(
+                "expired-item",
+                item.id,
+                f"item {item.id} (held by {item.custodian}) expired on "
+                f"{item.expires.isoformat()}, before {on}: nobody may use it on a case; "
+                "take it out of stock",
+            )
         holder = item.custodian
         if holder == ORG_CUSTODY:
             continue
@@ -447,7 +471,13 @@ def _case_findings(org: Org, cases: Iterable[Any]) -> Iterator[Finding]:
             )
 
 
-def check_setup(org: Org, items: Iterable[Any] = (), *, cases: Iterable[Any] = ()) -> list[Finding]:
+def check_setup(
+    org: Org,
+    items: Iterable[Any] = (),
+    *,
+    cases: Iterable[Any] = (),
+    on: _dt.date | None = None,
+) -> list[Finding]:
     """Return every setup problem and piece of advice the setup guide implies for ``org``.
 
     Deactivated users are out of use and are checked only for what they still hold (a deactivated
@@ -462,6 +492,9 @@ def check_setup(org: Org, items: Iterable[Any] = (), *, cases: Iterable[Any] = (
         Inventory (or objects with ``id``, ``custodian`` and ``active``) to check custody of.
     cases : iterable of Case, optional
         Cases (or objects with ``id``, ``representative`` and ``sub_rep``) to check sub-reps of.
+    on : datetime.date, optional
+        The day to judge expiry on: an active item whose ``expires`` is before ``on`` is reported
+        (``expired-item``). Without it expiry is not judged; the library never reads the clock.
 
     Returns
     -------
@@ -471,24 +504,31 @@ def check_setup(org: Org, items: Iterable[Any] = (), *, cases: Iterable[Any] = (
     Raises
     ------
     InvalidValueError
-        If an item or case lacks a field or has an id that is not a string.
+        If an item or case lacks a field or has an id that is not a string, or ``on`` is not a
+        ``datetime.date``.
 
     Examples
     --------
+    >>> import datetime
     >>> from beacon_org.testing import sample_org, sample_items
     >>> findings = bo.check_setup(sample_org(), sample_items())
     >>> [(f.code, f.subject) for f in findings if f.severity is bo.Severity.ERROR]
     [('item-held-by-deactivated-user', 'kit-gone')]
     >>> print(next(f.message for f in findings if f.code == "distributor-personal-email"))
     distributor dist-b (Bob Baker) uses bob.baker@gmail.com, which looks like a personal address; ...
+    >>> later = bo.check_setup(sample_org(), sample_items(), on=datetime.date(2027, 1, 1))
+    >>> [f.subject for f in later if f.code == "expired-item"]
+    ['plate-a-old']
     """
     if not isinstance(org, Org):
         msg = f"check_setup() needs an Org (got {type(org).__name__})"
         raise InvalidValueError(msg, field="org", value=org)
+    if on is not None:
+        on = _check_on(on)
     findings = [
         *_user_findings(org),
         *_region_findings(org),
-        *_item_findings(org, items),
+        *_item_findings(org, items, on),
         *_case_findings(org, cases),
     ]
     findings.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
@@ -593,7 +633,9 @@ def _setup_gaps(user: User, distributor_id: str | None = None) -> list[str]:
     return gaps
 
 
-def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readiness:
+def readiness(
+    org: Org, distributor_id: str, items: Iterable[Any] = (), *, on: _dt.date | None = None
+) -> Readiness:
     """Return how far the group of ``distributor_id`` is through the setup guide's steps.
 
     The steps, in the guide's order: the distributor account is active and able to act
@@ -601,7 +643,8 @@ def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readi
     and every active rep have directory records and Training Complete (``user-setup``; a
     custodian-only rep needs the records too, as its distributor enters its cases); shared
     inventory is decided: always done, the detail says which way (``shared-inventory``); the
-    group (the distributor or its active reps) holds at least one active item (``inventory``).
+    group (the distributor or its active reps) holds at least one active item (``inventory``),
+    unexpired on ``on`` when a date is given.
     Deactivated reps are left out of the group's steps.
 
     Parameters
@@ -612,6 +655,9 @@ def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readi
         The distributor account whose group is checked.
     items : iterable of InventoryItem, optional
         Inventory (or objects with ``id``, ``custodian`` and ``active``).
+    on : datetime.date, optional
+        The day to judge expiry on: an item whose ``expires`` is before it is not usable stock.
+        Without it expiry is not judged.
 
     Returns
     -------
@@ -624,7 +670,7 @@ def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readi
     RoleError
         If the user is not a distributor.
     InvalidValueError
-        If an item lacks a field or has an id that is not a string.
+        If an item lacks a field or has an id that is not a string, or ``on`` is not a date.
 
     Examples
     --------
@@ -642,6 +688,8 @@ def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readi
             "checked per distributor group"
         )
         raise RoleError(msg)
+    if on is not None:
+        on = _check_on(on)
     users = org._users
     all_reps = sorted(org._reps.get(distributor_id, frozenset()))
     reps = [r for r in all_reps if users[r].active]
@@ -654,10 +702,14 @@ def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readi
     ]
     group = {distributor_id, *reps}
     held = []
+    expired = []
     advice = [f for f in _distributor_findings(org, distributor) if f.severity is Severity.ADVICE]
     sharing = distributor_id in org._sharing
     for item in _read_items(items):
         if item.custodian in group and item.active:
+            if item.expired(on):
+                expired.append(item.id)
+                continue
             held.append(item)
             if sharing and item.custodian != distributor_id:
                 advice.append(
@@ -669,7 +721,7 @@ def readiness(org: Org, distributor_id: str, items: Iterable[Any] = ()) -> Readi
                         f"for {item.custodian} alone",
                     )
                 )
-    steps.append(_inventory_step(distributor_id, held))
+    steps.append(_inventory_step(distributor_id, held, expired, on))
     return Readiness(distributor=distributor_id, steps=tuple(steps), advice=tuple(advice))
 
 
@@ -729,16 +781,22 @@ def _sharing_step(org: Org, distributor_id: str) -> ReadinessStep:
     return ReadinessStep(name="shared-inventory", done=True, detail=detail)
 
 
-def _inventory_step(distributor_id: str, held: list[_Item]) -> ReadinessStep:
+def _inventory_step(
+    distributor_id: str, held: list[_Item], expired: list[str], on: _dt.date | None
+) -> ReadinessStep:
+    left_out = (
+        f"; expired before {on} and not counted: {', '.join(sorted(expired))}" if expired else ""
+    )
     if not held:
+        what = "no unexpired active item" if on is not None else "no active item"
         return ReadinessStep(
             name="inventory",
             done=False,
-            detail=f"the group holds no active item: transfer inventory to {distributor_id}",
+            detail=f"the group holds {what}: transfer inventory to {distributor_id}{left_out}",
         )
     holders = sorted({item.custodian for item in held})
     return ReadinessStep(
         name="inventory",
         done=True,
-        detail=f"{len(held)} active item(s) held by {', '.join(holders)}",
+        detail=f"{len(held)} active item(s) held by {', '.join(holders)}{left_out}",
     )

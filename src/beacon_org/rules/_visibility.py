@@ -7,10 +7,10 @@ objects it hands out are remembered, so asking again allocates nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from .._errors import InvalidValueError
+from .._errors import InvalidValueError, shown
 from .._model import Case, CaseStatus, Role, User
 from .._org import Org
 from ._case_index import CaseIndex, _as_case
@@ -472,6 +472,15 @@ def _region_fix(org: Org, manager_id: str, subjects: Iterable[str]) -> str | Non
     return None
 
 
+def _case_list(cases: object) -> list[Any]:
+    # A str is iterable but never a collection of cases; anything not iterable is refused here,
+    # not as a TypeError from list().
+    if isinstance(cases, str | bytes | Mapping) or not isinstance(cases, Iterable):
+        msg = f"'cases' must be an iterable of cases (got {shown(cases)})"
+        raise InvalidValueError(msg, field="cases", value=cases)
+    return list(cases)
+
+
 class Visibility:
     """Who may view, edit and reopen cases, and pull reports, in one org snapshot.
 
@@ -551,7 +560,7 @@ class Visibility:
 
     def _scope(self, user_id: object) -> _Scope:
         if not isinstance(user_id, str):
-            msg = f"a user id must be a string (got {user_id!r})"
+            msg = f"a user id must be a string (got {shown(user_id)})"
             raise InvalidValueError(msg, field="user_id", value=user_id)
         user = self.org._users.get(user_id)
         if user is None:
@@ -758,7 +767,7 @@ class Visibility:
         """
         if isinstance(cases, CaseIndex):
             return self._visible_in(user_id, cases)
-        rows = cases if isinstance(cases, list | tuple) else list(cases)
+        rows = cases if isinstance(cases, list | tuple) else _case_list(cases)
         flags = self._viewable(user_id, rows)
         return [case for case, seen in zip(rows, flags, strict=True) if seen]
 
@@ -794,7 +803,7 @@ class Visibility:
         >>> bo.Visibility(sample_org()).viewable("rep-b2", sample_cases()[3:6])
         [True, True, False]
         """
-        rows = cases if isinstance(cases, list | tuple) else list(cases)
+        rows = cases if isinstance(cases, list | tuple) else _case_list(cases)
         return self._viewable(user_id, rows)
 
     def _viewable(self, user_id: str, cases: list[Any] | tuple[Any, ...]) -> list[bool]:
@@ -1020,7 +1029,7 @@ class Visibility:
         org = self.org
         for name, value in (("user_id", user_id), ("about_user_id", about_user_id)):
             if not isinstance(value, str):
-                msg = f"'{name}' must be a string user id (got {value!r})"
+                msg = f"'{name}' must be a string user id (got {shown(value)})"
                 raise InvalidValueError(msg, field=name, value=value)
         user = org._users.get(user_id)
         about = org._users.get(about_user_id)
