@@ -89,7 +89,12 @@ def test_items_on_hold_and_a_deactivated_distributors_pool_pass(tmp_path: Path) 
     for name, shape in (("open", org), ("closed", org.deactivate("dist-a"))):
         # HELD_ITEMS have expiry dates: OpenFGA needs the date to judge them (2027-04-01).
         n += write_test_file(
-            tmp_path / f"{name}.fga.yaml", shape, [], list(HELD_ITEMS), users, datetime.date(2027, 4, 1)
+            tmp_path / f"{name}.fga.yaml",
+            shape,
+            [],
+            list(HELD_ITEMS),
+            users,
+            datetime.date(2027, 4, 1),
         )
     result = fga_model_test(str(tmp_path / "*.fga.yaml"))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
