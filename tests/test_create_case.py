@@ -394,7 +394,7 @@ def test_explain_create_case(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     [
         (["dist-a", "create-case", "nobody"], "unknown user 'nobody'"),
         (["dist-a", "c-1", "rep-a1"], "go with 'create-case'"),
-        (["dist-a", "create-case"], "unknown case 'create-case'"),
+        (["dist-a", "create-case"], "no case or item 'create-case'"),
     ],
 )
 def test_explain_create_case_bad_input(
