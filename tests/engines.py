@@ -6,6 +6,8 @@ fails rather than skips; ``scripts/setup.d/engines.sh`` installs them.
 
 from __future__ import annotations
 
+import ctypes
+import json
 import os
 import shutil
 import subprocess
@@ -15,27 +17,35 @@ from pathlib import Path
 from authzed.api.v1 import (
     CheckBulkPermissionsRequest,
     CheckBulkPermissionsRequestItem,
+    CheckPermissionRequest,
     CheckPermissionResponse,
     Consistency,
+    ContextualizedCaveat,
     DeleteRelationshipsRequest,
     LookupResourcesRequest,
     LookupSubjectsRequest,
     ObjectReference,
+    ReadRelationshipsRequest,
     Relationship,
     RelationshipFilter,
     RelationshipUpdate,
     SubjectReference,
     WriteRelationshipsRequest,
     WriteSchemaRequest,
+    ZedToken,
 )
 from authzed.api.v1.permission_service_pb2_grpc import PermissionsServiceStub
+from google.protobuf.json_format import MessageToDict
+from google.protobuf.struct_pb2 import Struct
 
+import beacon_org as bo
 from beacon_org.export import (
     Answer,
     RelationshipChanges,
     SpiceDBExport,
     decode_spicedb_id,
     spicedb_id,
+    to_spicedb,
 )
 
 #: Counts of decisions compared per engine in this test run (reported by the test modules).
@@ -45,14 +55,62 @@ _BATCH = 1000  # SpiceDB's limit on updates per WriteRelationships
 _CHECKS_PER_CALL = 500
 _HAS = CheckPermissionResponse.PERMISSIONSHIP_HAS_PERMISSION
 _FULL = Consistency(fully_consistent=True)
+#: CheckPermission's answers: no, yes, and "yes if the caveat's missing context allows".
+NO, YES, CONDITIONAL = (
+    CheckPermissionResponse.PERMISSIONSHIP_NO_PERMISSION,
+    _HAS,
+    CheckPermissionResponse.PERMISSIONSHIP_CONDITIONAL_PERMISSION,
+)
+
+
+def report_embedded_errors() -> None:
+    """Fix spicedb_embedded 0.7.1's error path so SpiceDB's own messages come through.
+
+    Its ctypes binding declares ``spicedb_free(c_char_p)`` but passes an int, so every SpiceDB
+    error surfaced as ``ctypes.ArgumentError: wrong type`` (SpiceDBSync does the same).
+    """
+    from spicedb_embedded import ffi
+
+    ffi._get_lib().spicedb_free.argtypes = [ctypes.c_void_p]
+
+
+def consistency(token: str | None) -> Consistency:
+    """At least as fresh as ``token`` (a ZedToken string), or fully consistent without one."""
+    if token is None:
+        return _FULL
+    return Consistency(at_least_as_fresh=ZedToken(token=token))
+
+
+def caveat_context(on: object) -> Struct | None:
+    """The caveat context ``{"on": "YYYY-MM-DD"}`` for a date (None without one)."""
+    if on is None:
+        return None
+    context = Struct()
+    context.update({"on": str(on)})
+    return context
 
 
 def count(engine: str, n: int) -> None:
     COMPARED[engine] = COMPARED.get(engine, 0) + n
 
 
+_TYPES = ("user", "region", "facility", "organization", "case", "item")
+
+
+def exported(org: bo.Org, cases: Sequence[object] = (), items: Sequence[object] = ()) -> set[str]:
+    """The export's relationships, as :meth:`SpiceDB.relationships` reads them back."""
+    return set(to_spicedb(org, cases, items).relationships)
+
+
 def parse_relationship(text: str) -> Relationship:
-    """``resource:id#relation@subject:id`` as an authzed ``Relationship``."""
+    """``resource:id#relation@subject:id[caveat:{context}]`` as an authzed ``Relationship``."""
+    text, _, caveat = text.partition("[")
+    optional: dict[str, ContextualizedCaveat] = {}
+    if caveat:
+        name, _, context = caveat.removesuffix("]").partition(":")
+        struct = Struct()
+        struct.update(json.loads(context or "{}"))
+        optional["optional_caveat"] = ContextualizedCaveat(caveat_name=name, context=struct)
     resource, _, subject = text.partition("@")
     resource, _, relation = resource.partition("#")
     resource_type, _, resource_id = resource.partition(":")
@@ -63,6 +121,7 @@ def parse_relationship(text: str) -> Relationship:
         subject=SubjectReference(
             object=ObjectReference(object_type=subject_type, object_id=subject_id)
         ),
+        **optional,
     )
 
 
@@ -86,9 +145,15 @@ class SpiceDB:
             raise RuntimeError(msg)
         from spicedb_embedded import EmbeddedSpiceDB
 
+        report_embedded_errors()
         self._db = EmbeddedSpiceDB.start()
         self._permissions = self._db.permissions()
         self._streaming = PermissionsServiceStub(self._db.channel())
+
+    @property
+    def client(self) -> object:
+        """The ``EmbeddedSpiceDB`` itself, as ``SpiceDBSync`` takes it."""
+        return self._db
 
     def close(self) -> None:
         self._db.close()
@@ -130,7 +195,17 @@ class SpiceDB:
             self._permissions.WriteRelationships(WriteRelationshipsRequest(updates=batch))
 
     def check(self, answers: Sequence[Answer]) -> list[bool]:
-        """SpiceDB's answer to each question in ``answers`` (CheckBulkPermissions)."""
+        """SpiceDB's answer to each question in ``answers`` (CheckBulkPermissions).
+
+        Without a date, ``item#use`` on an item that expires is a conditional yes (usable unless
+        past its date): as ``can_use(..., on=None)`` it counts as yes.
+        """
+        return [p != NO for p in self.check_bulk(answers)]
+
+    def check_bulk(
+        self, answers: Sequence[Answer], *, token: str | None = None, on: object = None
+    ) -> list[int]:
+        """NO, YES or CONDITIONAL for each question (CheckBulkPermissions, date as context)."""
         items = [
             CheckBulkPermissionsRequestItem(
                 resource=ObjectReference(
@@ -140,21 +215,22 @@ class SpiceDB:
                 subject=SubjectReference(
                     object=ObjectReference(object_type="user", object_id=spicedb_id(a.user))
                 ),
+                context=caveat_context(on),
             )
             for a in answers
         ]
-        out: list[bool] = []
+        out: list[int] = []
         for start in range(0, len(items), _CHECKS_PER_CALL):
             response = self._permissions.CheckBulkPermissions(
                 CheckBulkPermissionsRequest(
-                    consistency=_FULL, items=items[start : start + _CHECKS_PER_CALL]
+                    consistency=consistency(token), items=items[start : start + _CHECKS_PER_CALL]
                 )
             )
             for pair in response.pairs:
                 if pair.HasField("error"):
                     msg = f"SpiceDB could not answer: {pair.error}"
                     raise AssertionError(msg)
-                out.append(pair.item.permissionship == _HAS)
+                out.append(int(pair.item.permissionship))
         count("spicedb", len(out))
         return out
 
@@ -170,7 +246,9 @@ class SpiceDB:
         )
         found = set()
         for reply in self._streaming.LookupResources(request):
-            assert reply.permissionship == 1, reply  # LOOKUP_PERMISSIONSHIP_HAS_PERMISSION
+            # LOOKUP_PERMISSIONSHIP_HAS_PERMISSION, or CONDITIONAL for item#use on an item that
+            # expires (no date given): usable unless past its date, as with can_use(on=None).
+            assert reply.permissionship == 1 or permission == "use", reply
             found.add(decode_spicedb_id(reply.resource_object_id))
         count("spicedb", 1)
         return found
@@ -191,6 +269,109 @@ class SpiceDB:
             found.add(decode_spicedb_id(subject.subject_object_id))
         count("spicedb", 1)
         return found
+
+    def relationships(self, token: str | None = None) -> set[str]:
+        """Every relationship stored (ReadRelationships), as :func:`exported` writes them."""
+        out = set()
+        for resource_type in _TYPES:
+            request = ReadRelationshipsRequest(
+                consistency=consistency(token),
+                relationship_filter=RelationshipFilter(resource_type=resource_type),
+            )
+            for reply in self._permissions.ReadRelationships(request):
+                r = reply.relationship
+                text = (
+                    f"{r.resource.object_type}:{r.resource.object_id}#{r.relation}"
+                    f"@{r.subject.object.object_type}:{r.subject.object.object_id}"
+                )
+                caveat = r.optional_caveat
+                if caveat.caveat_name:
+                    context = json.dumps(
+                        MessageToDict(caveat.context), sort_keys=True, separators=(",", ":")
+                    )
+                    text += f"[{caveat.caveat_name}:{context}]"
+                out.add(text)
+        return out
+
+    def check_permission(
+        self,
+        resource_type: str,
+        resource_id: str,
+        permission: str,
+        user: str,
+        *,
+        token: str | None = None,
+        on: object = None,
+    ) -> int:
+        """One CheckPermission at least as fresh as ``token``: NO, YES or CONDITIONAL."""
+        request = CheckPermissionRequest(
+            consistency=consistency(token),
+            resource=ObjectReference(object_type=resource_type, object_id=spicedb_id(resource_id)),
+            permission=permission,
+            subject=SubjectReference(
+                object=ObjectReference(object_type="user", object_id=spicedb_id(user))
+            ),
+            context=caveat_context(on),
+        )
+        count("spicedb", 1)
+        return int(self._permissions.CheckPermission(request).permissionship)
+
+    def lookup_resources_at(
+        self,
+        resource_type: str,
+        permission: str,
+        user: str,
+        *,
+        token: str | None = None,
+        on: object = None,
+    ) -> dict[str, int]:
+        """LookupResources: each id (decoded) with YES or CONDITIONAL."""
+        request = LookupResourcesRequest(
+            consistency=consistency(token),
+            resource_object_type=resource_type,
+            permission=permission,
+            subject=SubjectReference(
+                object=ObjectReference(object_type="user", object_id=spicedb_id(user))
+            ),
+            context=caveat_context(on),
+        )
+        found = {
+            decode_spicedb_id(reply.resource_object_id): _LOOKUP_TO_CHECK[reply.permissionship]
+            for reply in self._streaming.LookupResources(request)
+        }
+        count("spicedb", 1)
+        return found
+
+    def lookup_subjects_at(
+        self,
+        resource_type: str,
+        resource_id: str,
+        permission: str,
+        *,
+        token: str | None = None,
+        on: object = None,
+    ) -> dict[str, int]:
+        """LookupSubjects for users: each user id (decoded) with YES or CONDITIONAL."""
+        request = LookupSubjectsRequest(
+            consistency=consistency(token),
+            resource=ObjectReference(object_type=resource_type, object_id=spicedb_id(resource_id)),
+            permission=permission,
+            subject_object_type="user",
+            context=caveat_context(on),
+        )
+        found = {}
+        for reply in self._streaming.LookupSubjects(request):
+            subject = reply.subject
+            assert subject.subject_object_id != "*", reply  # no permission is public
+            found[decode_spicedb_id(subject.subject_object_id)] = _LOOKUP_TO_CHECK[
+                subject.permissionship
+            ]
+        count("spicedb", 1)
+        return found
+
+
+# LookupResources / LookupSubjects number their answers apart from CheckPermission's.
+_LOOKUP_TO_CHECK = {1: YES, 2: CONDITIONAL}
 
 
 def fga_model_test(tests_glob: str) -> subprocess.CompletedProcess[str]:

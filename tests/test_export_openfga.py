@@ -6,6 +6,7 @@ hundred checks and list_objects assertions in all.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from beacon_org.testing.strategies import cases, items, orgs
 from engines import COMPARED, count, fga_model_test
 
 GHOST = "ghost user@nowhere"
+# The dates asked with: around the expiry dates the item strategy draws.
+EARLIEST, LATEST = datetime.date(2024, 6, 1), datetime.date(2029, 6, 30)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -34,12 +37,17 @@ def write_test_file(
     case_list: list[bo.Case],
     item_list: list[bo.InventoryItem],
     users: list[str] | None = None,
+    on: datetime.date | None = None,
 ) -> int:
-    """Write a ``.fga.yaml`` asserting beacon_org's answers; return how many it asserts."""
+    """Write a ``.fga.yaml`` asserting beacon_org's answers; return how many it asserts.
+
+    Every check is asked with the date ``on`` (an item that expires cannot be answered without
+    one: OpenFGA reports the missing context); without ``on``, the items must not expire.
+    """
     users = [*sorted(org.users), GHOST] if users is None else users
-    answers = expected_answers(org, case_list, item_list, users=users)
+    answers = expected_answers(org, case_list, item_list, users=users, on=on)
     export = to_openfga(org, case_list, item_list)
-    path.write_text(export.test_yaml(answers, list_objects=True, name=path.stem))
+    path.write_text(export.test_yaml(answers, list_objects=True, name=path.stem, on=on))
     # Each check, plus one ListObjects per (user, type, permission).
     return len(answers) + len({(a.user, a.resource_type, a.permission) for a in answers})
 
@@ -56,7 +64,9 @@ def test_sample_org_model_test_passes(tmp_path: Path) -> None:
     # A user of each kind the rules treat apart, over every sample case and item.
     users = ["dist-a", "rep-a2", "wh-quarantine", "fm-mercy", "rep-new"]
     path = tmp_path / "sample.fga.yaml"
-    n = write_test_file(path, sample_org(), list(sample_cases()), list(sample_items()), users)
+    # On 2027-04-01, screw-a-1 and plate-a-old are past their dates, kit-org-2 is not.
+    on = datetime.date(2027, 4, 1)
+    n = write_test_file(path, sample_org(), list(sample_cases()), list(sample_items()), users, on)
     result = fga_model_test(str(path))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Tests 1/1 passing" in result.stderr
@@ -85,16 +95,18 @@ def test_a_wrong_assertion_fails(tmp_path: Path) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(st.lists(small_orgs(), min_size=2, max_size=2))
+@given(st.lists(small_orgs(), min_size=2, max_size=2), st.dates(EARLIEST, LATEST))
 def test_random_small_orgs_model_tests_pass(
-    tmp_path: Path, examples: list[tuple[bo.Org, list[bo.Case], list[bo.InventoryItem]]]
+    tmp_path: Path,
+    examples: list[tuple[bo.Org, list[bo.Case], list[bo.InventoryItem]]],
+    on: datetime.date,
 ) -> None:
     # Two random orgs per example, one test file each, checked by one fga run.
     folder = tmp_path / f"random-{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
     n = 0
     for index, (org, case_list, item_list) in enumerate(examples):
-        n += write_test_file(folder / f"org-{index}.fga.yaml", org, case_list, item_list)
+        n += write_test_file(folder / f"org-{index}.fga.yaml", org, case_list, item_list, on=on)
     result = fga_model_test(str(folder / "*.fga.yaml"))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert f"Tests {len(examples)}/{len(examples)} passing" in result.stderr

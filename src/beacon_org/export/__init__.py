@@ -17,6 +17,7 @@ from ._spicedb import (
     relationship_changes,
     to_spicedb,
 )
+from ._sync import TRANSIENT_STATUSES, SpiceDBSync, SyncError
 
 __all__ = [
     "CEDAR_POLICIES",
@@ -24,11 +25,14 @@ __all__ = [
     "MAX_ID_LENGTH",
     "OPENFGA_MODEL",
     "SPICEDB_SCHEMA",
+    "TRANSIENT_STATUSES",
     "Answer",
     "CedarExport",
     "OpenFGAExport",
     "RelationshipChanges",
     "SpiceDBExport",
+    "SpiceDBSync",
+    "SyncError",
     "decode_spicedb_id",
     "expected_answers",
     "relationship_changes",

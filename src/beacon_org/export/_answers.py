@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,11 +44,13 @@ def expected_answers(
     items: Iterable[Any] = (),
     *,
     users: Iterable[str] | None = None,
+    on: datetime.date | None = None,
 ) -> list[Answer]:
     """Return beacon_org's answer for every user (or ``users``), case and item, and permission.
 
     ``case#view`` and ``case#edit`` come from :class:`~beacon_org.Visibility`; ``item#use`` from
-    :meth:`Custody.can_use <beacon_org.Custody.can_use>` with ``on=None`` and ``item#view`` from
+    :meth:`Custody.can_use <beacon_org.Custody.can_use>` (with ``on``: the date an engine is given
+    with the request) and ``item#view`` from
     :meth:`Custody.visible_inventory <beacon_org.Custody.visible_inventory>`. These are the
     assertions of :meth:`SpiceDBExport.validation_yaml` and :meth:`OpenFGAExport.test_yaml`.
 
@@ -78,6 +81,8 @@ def expected_answers(
             )
         visible = custody.visible_inventory(user)
         for item_id in item_ids:
-            out.append(Answer(user, "use", "item", item_id, custody.can_use(user, item_id).allowed))
+            out.append(
+                Answer(user, "use", "item", item_id, custody.can_use(user, item_id, on=on).allowed)
+            )
             out.append(Answer(user, "view", "item", item_id, item_id in visible))
     return out

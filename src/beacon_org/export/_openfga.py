@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -81,9 +82,17 @@ type item
     define holder: [user]
     define org_custody: [organization]
     define inactive: [user:*]
+    define expired: [user:* with past_expiry]
     define custody_use: org_wide from org_custody or field_acting from holder or pool from holder
-    define use: custody_use but not inactive
+    define active_use: custody_use but not inactive
+    define use: active_use but not expired
     define view: org_wide from org or field_acting from holder or overseer from holder or pool from holder
+
+# Whether the request's date "on" is past an item's "expires" date (both YYYY-MM-DD; an item is
+# usable on its expiry date itself); a malformed "on" counts as past.
+condition past_expiry(on: string, expires: string) {
+  !on.matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") || on > expires
+}
 """
 
 
@@ -98,6 +107,11 @@ class OpenFGAExport:
 
     ``tuples`` are ``{"user": ..., "relation": ..., "object": ...}`` dicts as OpenFGA's Write API
     and ``.fga.yaml`` files take them; ids are encoded with :func:`~beacon_org.export.spicedb_id`.
+    An item's ``expires`` date is ``item:ID#expired@user:*`` with the condition ``past_expiry``
+    (``"condition": {"name": "past_expiry", "context": {"expires": "YYYY-MM-DD"}}``): a check of
+    ``use`` then takes the date as context ``{"on": "YYYY-MM-DD"}`` and answers as
+    ``can_use(..., on=date)``; without it, OpenFGA answers such an item with an error (missing
+    context parameter ``on``), never a yes. An item without ``expires`` never needs the date.
 
     Examples
     --------
@@ -111,7 +125,7 @@ class OpenFGAExport:
     """
 
     model: str
-    tuples: tuple[Mapping[str, str], ...]
+    tuples: tuple[Mapping[str, Any], ...]
 
     def test_yaml(
         self,
@@ -119,6 +133,7 @@ class OpenFGAExport:
         *,
         list_objects: bool = False,
         name: str = "beacon_org",
+        on: datetime.date | None = None,
     ) -> str:
         """Return a ``.fga.yaml`` file for ``fga model test``: model, tuples and assertions.
 
@@ -131,6 +146,9 @@ class OpenFGAExport:
             ``answers`` cover every case or item of the export for that user.
         name : str
             The test's name.
+        on : datetime.date, optional
+            The date every check and list is asked with (context ``{"on": "YYYY-MM-DD"}``); give
+            it, and the ``answers`` for it, when an item has an ``expires`` date.
 
         Examples
         --------
@@ -150,9 +168,12 @@ class OpenFGAExport:
         lines.append("tuples:" if self.tuples else "tuples: []")
         lines.extend(
             f"  - {{user: {_q(t['user'])}, relation: {_q(t['relation'])}, "
-            f"object: {_q(t['object'])}}}"
+            f"object: {_q(t['object'])}"
+            + (f", condition: {json.dumps(t['condition'])}" if "condition" in t else "")
+            + "}"
             for t in self.tuples
         )
+        context = "" if on is None else f"context: {{on: {_q(on.isoformat())}}}, "
         checks: dict[tuple[str, str], dict[str, bool]] = {}
         listed: dict[tuple[str, str], dict[str, list[str]]] = {}
         for answer in answers:
@@ -166,7 +187,7 @@ class OpenFGAExport:
         lines += ["tests:", f"  - name: {_q(name)}"]
         lines.append("    check:" if checks else "    check: []")
         lines.extend(
-            f"      - {{user: {_q(user)}, object: {_q(obj)}, assertions: {{"
+            f"      - {{user: {_q(user)}, object: {_q(obj)}, {context}assertions: {{"
             + ", ".join(f"{rel}: {str(v).lower()}" for rel, v in expected.items())
             + "}}"
             for (user, obj), expected in checks.items()
@@ -174,7 +195,7 @@ class OpenFGAExport:
         if list_objects and listed:
             lines.append("    list_objects:")
             lines.extend(
-                f"      - {{user: {_q(user)}, type: {_q(kind)}, assertions: {{"
+                f"      - {{user: {_q(user)}, type: {_q(kind)}, {context}assertions: {{"
                 + ", ".join(
                     f"{rel}: [{', '.join(_q(o) for o in sorted(objs))}]"
                     for rel, objs in expected.items()
@@ -205,8 +226,17 @@ def to_openfga(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     [{'user': 'organization:=40org', 'relation': 'org', 'object': 'item:kit-org-1'},
      {'user': 'organization:=40org', 'relation': 'org_custody', 'object': 'item:kit-org-1'}]
     """
-    tuples = tuple(
-        {"user": subject, "relation": relation, "object": resource}
-        for resource, relation, subject in relationship_triples(org, cases, items)
+    return OpenFGAExport(
+        OPENFGA_MODEL,
+        tuple(_tuple(*triple) for triple in relationship_triples(org, cases, items)),
     )
-    return OpenFGAExport(OPENFGA_MODEL, tuples)
+
+
+def _tuple(resource: str, relation: str, subject: str) -> Mapping[str, Any]:
+    user, _, caveat = subject.partition("[")
+    out: dict[str, Any] = {"user": user, "relation": relation, "object": resource}
+    if caveat:
+        # ``name:{context}]``, as the shared triples carry SpiceDB's caveat: OpenFGA's condition.
+        name, _, context = caveat.removesuffix("]").partition(":")
+        out["condition"] = {"name": name, "context": json.loads(context)}
+    return out

@@ -11,6 +11,8 @@ user; and as the barring facts are the exceptions, the sets an engine scans stay
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -22,6 +24,7 @@ from .._org import Org
 from ._ids import spicedb_id
 
 __all__ = [
+    "EXPIRY_CAVEAT",
     "ORGANIZATION",
     "WILDCARD",
     "CaseFacts",
@@ -75,6 +78,10 @@ class _Encoders:
     case: Callable[[str], str] = attrs.field(factory=lambda: _encoder("case"))
     item: Callable[[str], str] = attrs.field(factory=lambda: _encoder("item"))
 
+
+#: The caveat (SpiceDB) and condition (OpenFGA) that judges an item's expiry from the request's
+#: date: ``past_expiry(on, expires)``, both ``YYYY-MM-DD`` strings.
+EXPIRY_CAVEAT = "past_expiry"
 
 _ORGANIZATION = f"organization:{spicedb_id(ORGANIZATION)}"
 _EVERYONE = f"user:{WILDCARD}"
@@ -150,11 +157,12 @@ class CaseFacts:
 
 @attrs.frozen
 class ItemFacts:
-    """What the rules read of an item (``on=None``: never its expiry), checked."""
+    """What the rules read of an item, checked; ``expires`` as ``YYYY-MM-DD`` (or None)."""
 
     id: str
     custodian: str
     active: bool
+    expires: str | None = None
 
 
 def case_records(cases: Iterable[Any]) -> list[CaseFacts]:
@@ -182,7 +190,20 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
         if type(active) is not bool:
             msg = f"item {iid!r}: 'active' must be True or False (got {active!r})"
             raise InvalidValueError(msg, field="active", value=active)
-        out.append(ItemFacts(iid, _field(item, "custodian", "item"), active))
+        expires = getattr(item, "expires", None)
+        if expires is not None and (
+            not isinstance(expires, _dt.date) or isinstance(expires, _dt.datetime)
+        ):
+            msg = f"item {iid!r}: 'expires' must be a datetime.date or None (got {expires!r})"
+            raise InvalidValueError(msg, field="expires", value=expires)
+        out.append(
+            ItemFacts(
+                iid,
+                _field(item, "custodian", "item"),
+                active,
+                None if expires is None else expires.isoformat(),
+            )
+        )
     _unique([item.id for item in out], "item")
     return out
 
@@ -210,6 +231,10 @@ def _item_triples(items: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
             yield (me, "holder", enc.user(item.custodian))
         if not item.active:
             yield (me, "inactive", _EVERYONE)
+        if item.expires is not None:
+            # Caveated: past its date (given with the request) nobody uses the item.
+            context = json.dumps({"expires": item.expires}, separators=(",", ":"))
+            yield (me, "expired", f"{_EVERYONE}[{EXPIRY_CAVEAT}:{context}]")
 
 
 def relationship_triples(

@@ -21,11 +21,19 @@ __all__ = [
 
 #: The SpiceDB schema of every export. ``case#view``, ``case#edit``, ``item#use`` and
 #: ``item#view`` for ``user:ID`` answer as ``can_view_case``, ``can_edit_case``, ``can_use``
-#: (``on=None``) and ``visible_inventory``. One statement per line, as SpiceDB requires.
+#: and ``visible_inventory``. ``item#use`` takes the date as caveat context ``{"on":
+#: "YYYY-MM-DD"}`` and then answers as ``can_use(..., on=date)``; without it, an item that has an
+#: ``expires`` date is a conditional answer (``PERMISSIONSHIP_CONDITIONAL_PERMISSION``, missing
+#: ``on``) wherever ``can_use(..., on=None)`` says yes. One statement per line, as SpiceDB requires.
 SPICEDB_SCHEMA = """\
 /** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */
 
 /** A user account. Its own facts are relationships to itself (user:X#role_sales@user:X, user:X#deactivated@user:X), so each permission below holds for user:X only when asked about user:X: a check reads the relationships of the users on its path, never a list of every user on one object. Accounts are barred by exception (deactivated, locked, custodian_only), so those sets stay small. */
+/** Whether the request's date "on" is past an item's "expires" date (both YYYY-MM-DD; an item is usable on its expiry date itself); a malformed "on" counts as past. */
+caveat past_expiry(on string, expires string) {
+    !on.matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") || on > expires
+}
+
 definition user {
     /** on a sales rep: the distributor of its group */
     relation distributor: user
@@ -113,7 +121,9 @@ definition item {
     relation org_custody: organization
     /** user:* while the item is inactive (used on a closed case, or deactivated) */
     relation inactive: user:*
-    permission use = (org_custody->org_wide + holder->field_acting + holder->pool) - inactive
+    /** user:* with the item's expiry date (caveat past_expiry), when it has one */
+    relation expired: user:* with past_expiry
+    permission use = (org_custody->org_wide + holder->field_acting + holder->pool) - inactive - expired
     permission view = org->org_wide + holder->field_acting + holder->overseer + holder->pool
 }
 """
@@ -185,8 +195,11 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
 
     In the result, the permissions ``case#view``, ``case#edit``, ``item#use`` and ``item#view``
     for ``user:ID`` answer exactly as ``Visibility(org).can_view_case``, ``can_edit_case``,
-    ``Custody(org, items).can_use`` (with ``on=None``: SpiceDB never sees expiry dates) and
-    ``visible_inventory``. Inactive, locked and custodian-only users, closed cases and inactive
+    ``Custody(org, items).can_use`` and ``visible_inventory``. An item's ``expires`` date is a
+    caveated relationship (``item:ID#expired@user:*[past_expiry:{"expires":"YYYY-MM-DD"}]``):
+    with the caveat context ``{"on": "YYYY-MM-DD"}``, ``item#use`` answers as ``can_use(...,
+    on=date)``; without it, an item that expires gives a conditional answer where ``can_use``
+    with ``on=None`` says yes (an item without ``expires`` never needs the date). Inactive, locked and custodian-only users, closed cases and inactive
     items are relationships too, so deactivating a user is one relationship write.
 
     Parameters
@@ -229,6 +242,9 @@ class RelationshipChanges:
 
     Apply ``deletes`` with ``OPERATION_DELETE`` and ``writes`` with ``OPERATION_TOUCH``, in
     batches of at most 1,000 updates (SpiceDB's limit per ``WriteRelationships``). Both are sorted.
+    A relationship whose caveat context changed (an item's new ``expires``) is only in ``writes``:
+    TOUCH replaces it, and a DELETE of the old one would remove the new one.
+    :class:`~beacon_org.export.SpiceDBSync` does all of this.
     ``bool(changes)`` is False when there is nothing to do.
     """
 
@@ -274,4 +290,12 @@ def relationship_changes(
             items if after_items is None else after_items,
         ).relationships
     )
-    return RelationshipChanges(writes=tuple(sorted(new - old)), deletes=tuple(sorted(old - new)))
+    writes = new - old
+    rewritten = {_key(r) for r in writes}
+    deletes = {r for r in old - new if _key(r) not in rewritten}
+    return RelationshipChanges(writes=tuple(sorted(writes)), deletes=tuple(sorted(deletes)))
+
+
+def _key(relationship: str) -> str:
+    # What SpiceDB identifies a relationship by: all but its caveat.
+    return relationship.partition("[")[0]
