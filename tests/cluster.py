@@ -280,6 +280,8 @@ class Node:
             "--telemetry-endpoint=",
             "--skip-release-check",
             "--log-level=warn",
+            # Stopping a node waits for calls in flight at most this long (default 5 s).
+            "--grpc-shutdown-grace-period=1s",
         ]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
@@ -435,6 +437,14 @@ class Cluster:
         return "\n".join(parts)
 
 
+class Unanswered(AssertionError):
+    """A question in a CheckBulkPermissions call came back with an error instead of an answer."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"SpiceDB could not answer: code {code}: {message}")
+        self.code = code
+
+
 def at_least_as_fresh(token: str) -> Consistency:
     return Consistency(at_least_as_fresh=ZedToken(token=token))
 
@@ -492,8 +502,7 @@ class Reader:
             )
             for pair in response.pairs:
                 if pair.HasField("error"):
-                    msg = f"SpiceDB could not answer: {pair.error}"
-                    raise AssertionError(msg)
+                    raise Unanswered(pair.error.code, pair.error.message)
                 out.append(pair.item.permissionship == _HAS)
         return out
 
