@@ -200,9 +200,9 @@ class SpiceDB:
         Without a date, ``item#use`` on an item that expires is a conditional yes (usable unless
         past its date): as ``can_use(..., on=None)`` it counts as yes.
         """
-        return [p != NO for p in self.check_bulk(answers)]
+        return [p != NO for p in self.check_answers(answers)]
 
-    def check_bulk(
+    def check_answers(
         self, answers: Sequence[Answer], *, token: str | None = None, on: object = None
     ) -> list[int]:
         """NO, YES or CONDITIONAL for each question (CheckBulkPermissions, date as context)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -30,16 +31,22 @@ _ACTION |= {("item", "use"): "use_item", ("item", "view"): "view_item"}
 
 
 def cedar_disagreements(
-    org: bo.Org, case_list: Sequence[Any], item_list: Sequence[Any]
+    org: bo.Org,
+    case_list: Sequence[Any],
+    item_list: Sequence[Any],
+    on: datetime.date | None = None,
+    export: CedarExport | None = None,
 ) -> list[tuple[bo.export.Answer, bool]]:
-    export = to_cedar(org, case_list, item_list)
-    expected = expected_answers(org, case_list, item_list, users=[*sorted(org.users), GHOST])
+    """Cedar's disagreements with the library, ``use_item`` asked on the date ``on`` if given."""
+    export = export or to_cedar(org, case_list, item_list)
+    users = [*sorted(org.users), GHOST]
+    expected = expected_answers(org, case_list, item_list, users=users, on=on)
     if not expected:
         return []
     policies = cedarpy.PolicySet.from_str(export.policies)
     entities = cedarpy.Entities.from_json_str(export.entities)
     requests = [
-        export.request(a.user, _ACTION[a.resource_type, a.permission], a.resource_id)
+        export.request(a.user, _ACTION[a.resource_type, a.permission], a.resource_id, on=on)
         for a in expected
     ]
     results = cedarpy.is_authorized_batch(requests, policies, entities, schema=export.schema)
@@ -69,8 +76,26 @@ def test_a_policy_that_breaks_the_schema_is_caught() -> None:
     assert not cedarpy.validate_policies(broken, export.schema).validation_passed
 
 
-def test_sample_org_decisions_agree() -> None:
-    assert cedar_disagreements(sample_org(), sample_cases(), sample_items()) == []
+@pytest.mark.parametrize(
+    "on",
+    # no date; screw-a-1's expiry date itself; the day after it
+    [None, datetime.date(2027, 3, 31), datetime.date(2027, 4, 1)],
+)
+def test_sample_org_decisions_agree(on: datetime.date | None) -> None:
+    assert cedar_disagreements(sample_org(), sample_cases(), sample_items(), on) == []
+
+
+def test_an_expiry_off_by_one_day_disagrees() -> None:
+    org, item_list = sample_org(), sample_items()
+    export = to_cedar(org, items=item_list)
+    wrong = CedarExport(
+        export.schema,
+        export.policies.replace("context.on <= resource.expires", "context.on < resource.expires"),
+        export.entities,
+    )
+    assert wrong.policies != export.policies
+    found = cedar_disagreements(org, [], item_list, datetime.date(2027, 3, 31), wrong)
+    assert {(a.user, a.resource_id) for a, _ in found} >= {("dist-a", "screw-a-1")}
 
 
 def test_a_wrong_policy_disagrees() -> None:
@@ -104,4 +129,5 @@ def test_random_orgs_decisions_agree(data: st.DataObject) -> None:
     if org.users:
         case_list = data.draw(st.lists(cases(org), max_size=10, unique_by=lambda c: c.id))
     item_list = data.draw(st.lists(items(org), max_size=10, unique_by=lambda i: i.id))
-    assert cedar_disagreements(org, case_list, item_list) == []
+    on = data.draw(st.none() | st.dates(datetime.date(2024, 6, 1), datetime.date(2029, 6, 30)))
+    assert cedar_disagreements(org, case_list, item_list, on) == []

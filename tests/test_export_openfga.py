@@ -111,3 +111,28 @@ def test_random_small_orgs_model_tests_pass(
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert f"Tests {len(examples)}/{len(examples)} passing" in result.stderr
     count("openfga", n)
+
+
+def test_without_a_date_an_expiring_item_is_an_error_never_a_yes(tmp_path: Path) -> None:
+    # As documented: OpenFGA cannot answer item#use on an item that expires without the date;
+    # an item without expires needs none.
+    org, item_list = sample_org(), list(sample_items())
+    export = to_openfga(org, items=item_list)
+    expiring = [
+        a
+        for a in expected_answers(org, items=item_list, users=["dist-a"])
+        if a.permission == "use" and a.resource_id == "screw-a-1"
+    ]
+    plain = [
+        a
+        for a in expected_answers(org, items=item_list, users=["dist-a"])
+        if a.permission == "use" and a.resource_id == "screw-a-2"
+    ]
+    assert [a.allowed for a in expiring + plain] == [True, True]
+    assert next(i for i in item_list if i.id == "screw-a-2").expires is None
+    (tmp_path / "plain.fga.yaml").write_text(export.test_yaml(plain, name="plain"))
+    assert fga_model_test(str(tmp_path / "plain.fga.yaml")).returncode == 0
+    (tmp_path / "expiring.fga.yaml").write_text(export.test_yaml(expiring, name="expiring"))
+    result = fga_model_test(str(tmp_path / "expiring.fga.yaml"))
+    assert result.returncode != 0
+    assert "missing context parameters '[on]'" in result.stdout + result.stderr

@@ -7,6 +7,7 @@ fresh as the ZedToken the write returned.
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -18,9 +19,15 @@ import pytest
 from spicedb_embedded.errors import SpiceDBError
 
 import beacon_org as bo
-from beacon_org.export import SpiceDBSync, SyncError, expected_answers, to_spicedb
+from beacon_org.export import (
+    SpiceDBSync,
+    SyncError,
+    expected_answers,
+    relationship_changes,
+    to_spicedb,
+)
 from beacon_org.testing import sample_cases, sample_items, sample_org
-from engines import NO, YES, SpiceDB, exported
+from engines import NO, YES, SpiceDB, exported, parse_relationship
 
 
 class Status(grpc.RpcError):
@@ -88,7 +95,7 @@ def assert_exact(
     """SpiceDB holds exactly the export and answers each check as the library; returns checks."""
     assert db.relationships(token) == exported(org, cases, items)
     answers = expected_answers(org, cases, items)
-    bulk = db.check_bulk(answers, token=token)
+    bulk = db.check_answers(answers, token=token)
     # Every decision in bulk, and one in five again as a single CheckPermission at the token.
     single = {
         n: db.check_permission(a.resource_type, a.resource_id, a.permission, a.user, token=token)
@@ -139,6 +146,65 @@ def test_load_apply_and_day_to_day_writes_answer_at_their_tokens(spicedb: SpiceD
     # Nothing to write still gives a token to read at.
     assert sync.put_cases([])
     assert sync.delete_items([])
+
+
+def test_repair_removes_drift_and_restores_what_is_missing(spicedb: SpiceDB) -> None:
+    org, cases, items = sample_org(), sample_cases(), sample_items()
+    client = Client(spicedb)
+    sync = SpiceDBSync(client)
+    sync.load(org, cases, items)
+    # Drift, written behind the sync's back: a stray grant, a lost lock, an expiry moved.
+    drift = [
+        (True, "case:c-100#sub_rep@user:dist-b"),
+        (False, "user:rep-new#locked@user:rep-new"),
+        (True, 'item:screw-a-1#expired@user:*[past_expiry:{"expires":"2030-01-01"}]'),
+    ]
+    from authzed.api.v1 import RelationshipUpdate, WriteRelationshipsRequest
+
+    op = RelationshipUpdate.Operation
+    client.WriteRelationships(
+        WriteRelationshipsRequest(
+            updates=[
+                RelationshipUpdate(
+                    operation=op.OPERATION_TOUCH if touch else op.OPERATION_DELETE,
+                    relationship=parse_relationship(text),
+                )
+                for touch, text in drift
+            ]
+        )
+    )
+    assert spicedb.relationships() != exported(org, cases, items)
+    client.writes.clear()
+    token = sync.repair(org, cases, items)
+    assert client.writes == [3]  # one delete, two writes: only what differed
+    assert spicedb.relationships(token) == exported(org, cases, items)
+    assert spicedb.check_permission("case", "c-100", "view", "dist-b", token=token) == (
+        YES if bo.Visibility(org).can_view_case("dist-b", cases[0]) else NO
+    )
+    client.writes.clear()
+    assert sync.repair(org, cases, items)  # nothing differs: no write, still a token
+    assert client.writes == []
+
+
+def test_a_new_expiry_date_is_one_touch_that_replaces_the_caveat(spicedb: SpiceDB) -> None:
+    org, items = sample_org(), list(sample_items())
+    screw = next(i for i in items if i.id == "screw-a-1")
+    later = [
+        attrs.evolve(i, expires=datetime.date(2027, 6, 30)) if i is screw else i for i in items
+    ]
+    changes = relationship_changes(org, org, items=items, after_items=later)
+    assert changes.writes == (
+        'item:screw-a-1#expired@user:*[past_expiry:{"expires":"2027-06-30"}]',
+    )
+    assert changes.deletes == ()  # a DELETE of the old caveat would remove the new one
+    sync = SpiceDBSync(spicedb.client)
+    sync.load(org, items=items)
+    on = datetime.date(2027, 4, 1)
+    assert spicedb.check_permission("item", "screw-a-1", "use", "dist-a", on=on) == NO
+    token = sync.apply(org, org, items=items, after_items=later)
+    assert token is not None
+    assert spicedb.relationships(token) == exported(org, items=later)
+    assert spicedb.check_permission("item", "screw-a-1", "use", "dist-a", token=token, on=on) == YES
 
 
 def test_bad_arguments_raise_org_errors(spicedb: SpiceDB) -> None:
@@ -248,16 +314,53 @@ def test_a_transient_failure_that_persists_gives_up_after_the_retries(spicedb: S
 
 
 def test_spicedb_errors_come_through_with_their_message(spicedb: SpiceDB) -> None:
-    # Before report_embedded_errors, spicedb_embedded 0.7.1 raised ctypes.ArgumentError here.
-    sync = SpiceDBSync(spicedb.client)
-    with pytest.raises(SyncError, match=r"put_cases: reading case:c-1 failed .*case") as caught:
-        sync.put_cases([bo.Case("c-1", "rep-a1")])  # no schema written yet
-    assert caught.value.status in {"FAILED_PRECONDITION", "INVALID_ARGUMENT", "NOT_FOUND"}
-    embedded: Any = spicedb.client
-    from authzed.api.v1 import WriteSchemaRequest
+    import ctypes
 
-    with pytest.raises(SpiceDBError, match=r"code = InvalidArgument"):
-        embedded.schema().WriteSchema(WriteSchemaRequest(schema="definition nope {"))
+    from authzed.api.v1 import WriteSchemaRequest
+    from spicedb_embedded import ffi
+
+    from beacon_org.export._sync import report_embedded_errors
+
+    embedded: Any = spicedb.client
+    bad = WriteSchemaRequest(schema="definition nope {")
+    # spicedb_embedded 0.7.1 as shipped: every SpiceDB error is a ctypes ArgumentError.
+    ffi._get_lib().spicedb_free.argtypes = [ctypes.c_char_p]
+    try:
+        with pytest.raises(ctypes.ArgumentError, match="wrong type"):
+            embedded.schema().WriteSchema(bad)
+    finally:
+        report_embedded_errors()
+    with pytest.raises(SpiceDBError, match=r"code = InvalidArgument desc = parse error"):
+        embedded.schema().WriteSchema(bad)
+
+    # Through SpiceDBSync: a schema SpiceDB refuses (it would orphan relationships) is a
+    # SyncError carrying SpiceDB's own reason.
+    extra = to_spicedb(bo.Org()).schema + "\ndefinition extra {\n    relation owner: user\n}\n"
+    embedded.schema().WriteSchema(WriteSchemaRequest(schema=extra))
+    client = Client(spicedb)
+    from authzed.api.v1 import RelationshipUpdate, WriteRelationshipsRequest
+
+    client.WriteRelationships(
+        WriteRelationshipsRequest(
+            updates=[
+                RelationshipUpdate(
+                    operation=RelationshipUpdate.Operation.OPERATION_TOUCH,
+                    relationship=parse_relationship("extra:x#owner@user:u"),
+                )
+            ]
+        )
+    )
+    with pytest.raises(SyncError, match=r"load: writing the schema failed \((\w+): .*extra") as e:
+        SpiceDBSync(embedded).load(sample_org())
+    assert e.value.status not in {None, "UNAVAILABLE"}
+    assert e.value.batch == 0
+    # A read through the streaming proxy (a grpc error) names SpiceDB's reason too.
+    with (
+        SpiceDB() as empty,
+        pytest.raises(SyncError, match=r"put_cases: reading case:c-1 failed .*case") as e,
+    ):
+        SpiceDBSync(empty.client).put_cases([bo.Case("c-1", "rep-a1")])  # no schema
+    assert e.value.status in {"FAILED_PRECONDITION", "INVALID_ARGUMENT", "NOT_FOUND"}
 
 
 def test_import_beacon_org_never_imports_authzed() -> None:

@@ -62,7 +62,7 @@ def assert_answers_as_library(
     compared = 0
     for date in (None, on):
         answers = expected_answers(org, case_list, item_list, on=date)
-        got = db.check_bulk(answers, token=token, on=date)
+        got = db.check_answers(answers, token=token, on=date)
         for n, (a, answer) in enumerate(zip(answers, got, strict=True)):
             if a.permission == "use" and date is None:
                 want = expect_without_date(a.allowed, by_id[a.resource_id])

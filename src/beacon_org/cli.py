@@ -303,6 +303,22 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from .export import write_export
+
+    bundle = _read_bundle(args.bundle)
+    try:
+        paths = write_export(
+            args.engine, bundle.org, bundle.cases, bundle.items, directory=args.output
+        )
+    except OSError as exc:
+        msg = f"cannot write to {args.output!r}: {exc.strerror or exc}"
+        raise _BadInput(msg) from None
+    for path in paths:
+        out.write(f"{path}\n")
+    return EXIT_OK
+
+
 # --- the parser -----------------------------------------------------------------------------------
 
 
@@ -362,6 +378,17 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("after", metavar="AFTER", help=bundle_help)
     diff.add_argument("--json", action="store_true", help="write JSON for machines")
     diff.set_defaults(run=_diff)
+    export = commands.add_parser(
+        "export",
+        help="write the files SpiceDB, Cedar or OpenFGA loads",
+        description="Write what ENGINE loads for the bundle: spicedb (spicedb.yaml for zed "
+        "import, schema.zed), cedar (policies, schema, entities.json) or openfga (model.fga, "
+        "tuples.json, store.fga.yaml). Prints the paths written.",
+    )
+    export.add_argument("engine", metavar="ENGINE", choices=["spicedb", "cedar", "openfga"])
+    export.add_argument("bundle", metavar="BUNDLE", help=bundle_help)
+    export.add_argument("-o", "--output", default=".", metavar="DIR", help="folder (default: .)")
+    export.set_defaults(run=_export)
     return parser
 
 

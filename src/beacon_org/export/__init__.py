@@ -8,6 +8,7 @@ give the same rules for Cedar and OpenFGA. See *When one process is not enough* 
 
 from ._answers import Answer, expected_answers
 from ._cedar import CEDAR_POLICIES, CEDAR_SCHEMA, CedarExport, to_cedar
+from ._files import ENGINES, export_files, write_export
 from ._ids import MAX_ID_LENGTH, decode_spicedb_id, spicedb_id
 from ._openfga import OPENFGA_MODEL, OpenFGAExport, to_openfga
 from ._spicedb import (
@@ -22,6 +23,7 @@ from ._sync import TRANSIENT_STATUSES, SpiceDBSync, SyncError
 __all__ = [
     "CEDAR_POLICIES",
     "CEDAR_SCHEMA",
+    "ENGINES",
     "MAX_ID_LENGTH",
     "OPENFGA_MODEL",
     "SPICEDB_SCHEMA",
@@ -35,9 +37,11 @@ __all__ = [
     "SyncError",
     "decode_spicedb_id",
     "expected_answers",
+    "export_files",
     "relationship_changes",
     "spicedb_id",
     "to_cedar",
     "to_openfga",
     "to_spicedb",
+    "write_export",
 ]

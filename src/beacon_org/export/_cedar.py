@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -35,9 +36,10 @@ namespace Beacon {
     "facility"?: String,
     "closed": Bool,
   };
-  entity Item = { "holder"?: User, "org_custody": Bool, "active": Bool };
+  entity Item = { "holder"?: User, "org_custody": Bool, "active": Bool, "expires"?: datetime };
   action view_case, edit_case appliesTo { principal: User, resource: Case };
-  action use_item, view_item appliesTo { principal: User, resource: Item };
+  action use_item appliesTo { principal: User, resource: Item, context: { "on"?: datetime } };
+  action view_item appliesTo { principal: User, resource: Item };
 }
 """
 
@@ -50,6 +52,11 @@ _FIELD = '["sales", "distributor", "facility_manager"].contains(principal.role)'
 _VIEW = 'action == Beacon::Action::"view_case"'
 _EDIT = 'action == Beacon::Action::"edit_case"'
 _CASES = 'action in [Beacon::Action::"view_case", Beacon::Action::"edit_case"]'
+# With the request's date (context "on"), an item is usable up to and including its expiry date;
+# without one, expiry is not judged, as with can_use(..., on=None).
+_UNEXPIRED = (
+    "(if resource has expires && context has on then context.on <= resource.expires else true)"
+)
 
 
 def _overseer(user: str) -> str:
@@ -121,14 +128,15 @@ when {{ !resource.closed && {_ACTING} && ({_CASE_OVERSEER}) }};
 permit (principal, action in [Beacon::Action::"use_item", Beacon::Action::"view_item"], resource)
 when {{
   {_ACTING} && {_ORG_WIDE} &&
-  (action == Beacon::Action::"view_item" || (resource.active && resource.org_custody))
+  (action == Beacon::Action::"view_item" ||
+   (resource.active && resource.org_custody && {_UNEXPIRED}))
 }};
 
 // A field user uses its own active items and, when its distributor shares, the distributor's.
 @id("item-use-holder")
 permit (principal, action == Beacon::Action::"use_item", resource)
 when {{
-  resource.active && {_ACTING} && {_FIELD} && resource has holder &&
+  resource.active && {_UNEXPIRED} && {_ACTING} && {_FIELD} && resource has holder &&
   (resource.holder == principal ||
    (resource.holder.shares_inventory && principal has distributor &&
     principal.distributor == resource.holder))
@@ -160,10 +168,14 @@ class CedarExport:
     policies: str
     entities: str
 
-    def request(self, user_id: str, action: str, object_id: str) -> dict[str, Any]:
+    def request(
+        self, user_id: str, action: str, object_id: str, *, on: datetime.date | None = None
+    ) -> dict[str, Any]:
         """Return a ``cedarpy.is_authorized`` request: may ``user_id`` do ``action`` on the object.
 
-        ``action`` is ``view_case``, ``edit_case``, ``use_item`` or ``view_item``.
+        ``action`` is ``view_case``, ``edit_case``, ``use_item`` or ``view_item``. With ``on``,
+        ``use_item`` is asked on that date (context ``{"on": datetime("YYYY-MM-DD")}``) and
+        answers as ``can_use(..., on=on)``; without it, expiry is not judged (``on=None``).
 
         Raises
         ------
@@ -184,7 +196,7 @@ class CedarExport:
             "principal": f"Beacon::User::{json.dumps(user_id)}",
             "action": f"Beacon::Action::{json.dumps(action)}",
             "resource": f"Beacon::{kind}::{json.dumps(object_id)}",
-            "context": {},
+            "context": {} if on is None or action != "use_item" else {"on": _datetime(on)},
         }
 
 
@@ -194,6 +206,12 @@ _ACTION_RESOURCE = {
     "use_item": "Item",
     "view_item": "Item",
 }
+
+
+def _datetime(day: datetime.date | str) -> dict[str, Any]:
+    # Cedar's datetime extension takes a bare YYYY-MM-DD as midnight UTC of that day.
+    text = day if isinstance(day, str) else day.isoformat()
+    return {"__extn": {"fn": "datetime", "arg": text}}
 
 
 def _ref(kind: str, id: str) -> dict[str, Any]:
@@ -235,7 +253,10 @@ def to_cedar(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> 
     """Return the Cedar schema, policies and entities that answer as beacon_org's rules do.
 
     ``view_case``, ``edit_case``, ``use_item`` and ``view_item`` answer as ``can_view_case``,
-    ``can_edit_case``, ``can_use`` (``on=None``) and ``visible_inventory``.
+    ``can_edit_case``, ``can_use`` and ``visible_inventory``. An item's ``expires`` is a Cedar
+    ``datetime`` attribute: ``use_item`` asked with the date (``CedarExport.request(..., on=)``,
+    context ``on``) answers as ``can_use(..., on=date)``; without it, expiry is not judged, as
+    with ``on=None``.
 
     Raises
     ------
@@ -282,6 +303,8 @@ def to_cedar(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> 
             "org_custody": item.custodian == ORG_CUSTODY,
             "active": item.active,
         }
+        if item.expires is not None:
+            item_attrs["expires"] = _datetime(item.expires)
         if item.custodian != ORG_CUSTODY:
             item_attrs["holder"] = _ref("User", item.custodian)
             named.add(item.custodian)

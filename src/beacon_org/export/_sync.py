@@ -37,6 +37,8 @@ _RELATIONSHIP = re.compile(
     r"@(?P<st>[^:#@\[]+):(?P<sid>[^#@\[]+)(?:#(?P<srel>[^\[]+))?"
     r"(?:\[(?P<caveat>[^:\]]+)(?::(?P<context>\{.*\}))?\])?"
 )
+# Every object type of SPICEDB_SCHEMA: what repair reads.
+_OBJECT_TYPES = ("user", "region", "facility", "organization", "case", "item")
 # The spicedb_embedded wrapper reports errors as Go's "rpc error: code = Unavailable desc = ...".
 _GO_STATUS = re.compile(r"code = ([A-Za-z]+)")
 
@@ -402,7 +404,8 @@ class SpiceDBSync:
         """Write the schema and every relationship of ``org``, ``cases`` and ``items``.
 
         Relationships already in SpiceDB that the export lacks are left alone: load into an
-        empty SpiceDB, or bring one up to date with :meth:`apply` from the snapshot it holds.
+        empty SpiceDB, bring one up to date with :meth:`apply` from the snapshot it holds, or
+        with :meth:`repair` when that snapshot is unknown.
 
         Returns
         -------
@@ -458,6 +461,31 @@ class SpiceDBSync:
             return None
         return self._write("apply", self._diff_groups(changes.deletes, changes.writes))
 
+    def repair(self, org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> str:
+        """Make SpiceDB hold exactly the relationships of ``org``, ``cases`` and ``items``.
+
+        Reads every relationship SpiceDB holds (``ReadRelationships`` per object type of the
+        schema), deletes those the export lacks and writes those missing or different (a
+        caveat's context included): drift repair, or a load into a SpiceDB that holds an
+        unknown older snapshot. The schema must already be written (:meth:`load` writes it).
+        Returns the ZedToken of the last write (or a fresh one when nothing differed).
+        """
+        export = to_spicedb(org, cases, items)
+        wanted = {rel.key: rel for rel in map(parse_relationship, export.relationships)}
+        self._services()
+        stale: list[_Relationship] = []
+        same: set[tuple[str, ...]] = set()
+        for resource_type in _OBJECT_TYPES:
+            for rel in self._current("repair", resource_type, ""):
+                want = wanted.get(rel.key)
+                if want is None:
+                    stale.append(rel)
+                elif want == rel:
+                    same.add(rel.key)
+        missing = [rel for key, rel in wanted.items() if key not in same]
+        token = self._write("repair", [[(False, r) for r in stale] + [(True, r) for r in missing]])
+        return token if token is not None else self._read_token("repair")
+
     def _current(self, operation: str, resource_type: str, resource_id: str) -> list[_Relationship]:
         api = self._api
         request = api.ReadRelationshipsRequest(
@@ -477,7 +505,7 @@ class SpiceDBSync:
             batch=0,
             batches=0,
             token=None,
-            step=f"reading {resource_type}:{resource_id}",
+            step=f"reading {resource_type}:{resource_id or '*'}",
         )
         return [self._from_message(message) for message in found]
 
