@@ -1,12 +1,15 @@
 """Hypothesis profiles: ``default`` for CI, ``fast`` (BEACON_HYPOTHESIS_PROFILE=fast) while editing.
 
-And the documentation site, built once for the tests that read it.
+And the documentation site, built once for the tests that read it, and the SpiceDB cluster
+fixtures (tests/cluster.py).
 """
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -42,3 +45,20 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
     assert warnings == [], result.stderr[-3000:]
     return site
+
+
+@pytest.fixture(scope="session")
+def spicedb_cluster() -> Iterator[Any]:
+    """PostgreSQL and two ``spicedb serve`` nodes (tests/cluster.py), for the whole session."""
+    from cluster import Cluster
+
+    with Cluster() as started:
+        yield started
+
+
+@pytest.fixture
+def cluster(spicedb_cluster: Any) -> Any:
+    """The session's cluster with every process running and no relationships stored."""
+    spicedb_cluster.ensure_running()
+    spicedb_cluster.reset()
+    return spicedb_cluster
