@@ -138,6 +138,14 @@ def to_case_status(value: object) -> CaseStatus:
     return _enum_member(_STATUSES, value, "status", "a case status")
 
 
+def _to_status(value: object) -> CaseStatus:
+    # Case's converter: the dict look-up inline, the message from to_case_status when it misses.
+    try:
+        return _STATUSES[value]
+    except (KeyError, TypeError):
+        return to_case_status(value)
+
+
 def _frozen_ids(field: str, value: object) -> frozenset[str]:
     kind = type(value)
     if kind is frozenset:
@@ -329,21 +337,33 @@ class Case:
     True
     """
 
-    id: str = attrs.field(validator=_id("id"))
-    representative: str = attrs.field(validator=_id("representative"))
-    sub_rep: str | None = attrs.field(default=None, kw_only=True, validator=_optional_id("sub_rep"))
-    facility: str | None = attrs.field(
-        default=None, kw_only=True, validator=_optional_id("facility")
-    )
-    status: CaseStatus = attrs.field(
-        default=CaseStatus.OPEN, kw_only=True, converter=to_case_status
-    )
+    # Checked in __attrs_post_init__ (one call for the common case, not one validator per field):
+    # services build a Case per request, so construction is on their hot path.
+    id: str
+    representative: str
+    sub_rep: str | None = attrs.field(default=None, kw_only=True)
+    facility: str | None = attrs.field(default=None, kw_only=True)
+    status: CaseStatus = attrs.field(default=CaseStatus.OPEN, kw_only=True, converter=_to_status)
 
-    @sub_rep.validator
-    def _not_representative(self, _attr: object, value: str | None) -> None:
-        if value is not None and value == self.representative:
-            msg = f"case '{self.id}': sub_rep '{value}' is also its representative"
-            raise InvalidValueError(msg, field="sub_rep", value=value)
+    def __attrs_post_init__(self) -> None:
+        case_id, rep, sub, facility = self.id, self.representative, self.sub_rep, self.facility
+        if (
+            type(case_id) is str
+            and case_id
+            and type(rep) is str
+            and rep
+            and (sub is None or (type(sub) is str and sub and sub != rep))
+            and (facility is None or (type(facility) is str and facility))
+        ):
+            return
+        # Something is off: the field-by-field checks, in field order, say what.
+        _id("id")(self, None, case_id)
+        _id("representative")(self, None, rep)
+        _optional_id("sub_rep")(self, None, sub)
+        if sub is not None and sub == rep:
+            msg = f"case '{case_id}': sub_rep '{sub}' is also its representative"
+            raise InvalidValueError(msg, field="sub_rep", value=sub)
+        _optional_id("facility")(self, None, facility)
 
 
 @attrs.frozen
