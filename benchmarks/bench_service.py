@@ -80,16 +80,16 @@ class Sizes:
 FULL = Sizes(
     users=20_000, cases=50_000, items=50_000, questions=50_000, cedar_questions=400, passes=5
 )
-QUICK = Sizes(users=2_000, cases=5_000, items=5_000, questions=10_000, cedar_questions=100, passes=3)
+QUICK = Sizes(
+    users=2_000, cases=5_000, items=5_000, questions=10_000, cedar_questions=100, passes=3
+)
 
 Spec = tuple[str, str, str | None, str | None, str]
 
 
 def fresh_cases(specs: Sequence[Spec], tag: int) -> list[bo.Case]:
     """New ``bo.Case`` objects with ids never asked before (suffix ``.tag``)."""
-    return [
-        bo.Case(f"{i}.{tag}", r, sub_rep=s, facility=f, status=st) for i, r, s, f, st in specs
-    ]
+    return [bo.Case(f"{i}.{tag}", r, sub_rep=s, facility=f, status=st) for i, r, s, f, st in specs]
 
 
 def fresh_rows(specs: Sequence[Spec], tag: int) -> list[ServiceRow]:
@@ -277,7 +277,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "| --- | ---: | ---: | ---: |",
     ]
     for name in timings:
-        base = bare_item_ns if "item" in name or "can_use" in name or name == "Cedar use" else bare_case
+        base = (
+            bare_item_ns
+            if "item" in name or "can_use" in name or name == "Cedar use"
+            else bare_case
+        )
         lines.append(
             f"| {name} | {best[name]:,.0f} | {median[name]:,.0f} | {best[name] / base:,.2f} |"
         )  # fmt: skip

@@ -247,7 +247,7 @@ class _Scope:
         assert self.sets is not None
         return self.sets
 
-    def relation(self, case: Case) -> tuple[str | None, Decision]:
+    def relation(self, case: CaseLike) -> tuple[str | None, Decision]:
         """The relation that decides ``case`` (its grant reason; None for none) and the view decision."""
         table = self.every
         if table is None:
@@ -292,7 +292,9 @@ class _Scope:
         path = (*table.prefix, rep_id) if table is self.every else table.prefix
         return Decision(allowed=True, reason=table.reason, path=path)
 
-    def may_edit_after_fix(self, relation: str | None, view: Decision, case: Case | None) -> bool:
+    def may_edit_after_fix(
+        self, relation: str | None, view: Decision, case: CaseLike | None
+    ) -> bool:
         """Would the change a view denial suggests also let the user edit the case (were it open)?"""
         if self.every is not None:
             return True
@@ -302,7 +304,7 @@ class _Scope:
         blocked = self.role_block if view.reason == CUSTODIAN_ONLY else self.edit_block
         return relation not in blocked
 
-    def miss(self, case: Case) -> Decision:
+    def miss(self, case: CaseLike) -> Decision:
         """The decision for a case that no representative or sub-rep relation grants."""
         if self.by_facility:
             table = self.by_facility.get(case.facility)  # type: ignore[arg-type]
@@ -313,7 +315,7 @@ class _Scope:
         # The denial depends on the facility (facility manager) or the people (the others).
         return self._denial(case)
 
-    def _denial(self, case: Case) -> Decision:
+    def _denial(self, case: CaseLike) -> Decision:
         user = self.user
         assert user is not None  # unknown users have a fixed miss_decision
         org, uid, role = self.vis.org, user.id, user.role
