@@ -608,7 +608,10 @@ class Visibility:
         """
         if type(case) is not Case:
             case = _read_case(case)
-        scope = self._scope_of(user_id)
+        try:
+            scope = self._scopes[user_id]
+        except (KeyError, TypeError):
+            scope = self._scope(user_id)
         relation, view = scope.relation(case)
         closed = case.status in _CLOSED
         if not view.allowed:
