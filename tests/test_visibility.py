@@ -501,3 +501,16 @@ def test_viewable_by_agrees_with_can_view_case() -> None:
         assert vis.viewable_by(users, case) == expected
         assert vis.viewable_by(iter(users), case) == expected
     assert vis.viewable_by([["not", "hashable"], "dist-a"], sample_cases()[0]) == [False, True]  # type: ignore[list-item]
+
+
+def test_a_grant_built_directly_is_the_decision_its_constructor_gives() -> None:
+    from beacon_org.rules._visibility import _grant
+
+    built = _grant("representative", ("rep-a1", "c-1"))
+    made = bo.Decision(allowed=True, reason="representative", path=("rep-a1", "c-1"))
+    assert built == made
+    assert hash(built) == hash(made)
+    assert repr(built) == repr(made)
+    assert str(built) == str(made)
+    assert type(built) is bo.Decision
+    assert bool(built)
