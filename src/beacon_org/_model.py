@@ -325,7 +325,7 @@ class OrgSettings:
     )
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class Case:
     """A surgical case. ``representative`` is the user whose inventory is being sold.
 
@@ -337,33 +337,57 @@ class Case:
     True
     """
 
-    # Checked in __attrs_post_init__ (one call for the common case, not one validator per field):
-    # services build a Case per request, so construction is on their hot path.
     id: str
     representative: str
     sub_rep: str | None = attrs.field(default=None, kw_only=True)
     facility: str | None = attrs.field(default=None, kw_only=True)
     status: CaseStatus = attrs.field(default=CaseStatus.OPEN, kw_only=True, converter=_to_status)
 
-    def __attrs_post_init__(self) -> None:
-        case_id, rep, sub, facility = self.id, self.representative, self.sub_rep, self.facility
-        if (
-            type(case_id) is str
-            and case_id
-            and type(rep) is str
-            and rep
-            and (sub is None or (type(sub) is str and sub and sub != rep))
+    # Written out rather than generated: services build a Case per request, so construction is on
+    # their hot path. One check covers the common case (plain non-empty strings, a known status);
+    # only when it fails do the field-by-field checks run, with the messages the fields' own
+    # validators gave (status first, as its converter ran first, then the fields in order).
+    def __init__(
+        self,
+        id: str,
+        representative: str,
+        *,
+        sub_rep: str | None = None,
+        facility: str | None = None,
+        status: CaseStatus | str = CaseStatus.OPEN,
+    ) -> None:
+        try:
+            checked = _STATUSES[status]
+        except (KeyError, TypeError):
+            checked = to_case_status(status)
+        if not (
+            type(id) is str
+            and id
+            and type(representative) is str
+            and representative
+            and (
+                sub_rep is None or (type(sub_rep) is str and sub_rep and sub_rep != representative)
+            )
             and (facility is None or (type(facility) is str and facility))
         ):
-            return
-        # Something is off: the field-by-field checks, in field order, say what.
-        _id("id")(self, None, case_id)
-        _id("representative")(self, None, rep)
-        _optional_id("sub_rep")(self, None, sub)
-        if sub is not None and sub == rep:
-            msg = f"case '{case_id}': sub_rep '{sub}' is also its representative"
-            raise InvalidValueError(msg, field="sub_rep", value=sub)
-        _optional_id("facility")(self, None, facility)
+            _check_case(id, representative, sub_rep, facility)
+        _set = object.__setattr__
+        _set(self, "id", id)
+        _set(self, "representative", representative)
+        _set(self, "sub_rep", sub_rep)
+        _set(self, "facility", facility)
+        _set(self, "status", checked)
+
+
+def _check_case(case_id: object, rep: object, sub: object, facility: object) -> None:
+    # The field-by-field checks of a Case, in field order, raising what is wrong.
+    _id("id")(None, None, case_id)
+    _id("representative")(None, None, rep)
+    _optional_id("sub_rep")(None, None, sub)
+    if sub is not None and sub == rep:
+        msg = f"case '{case_id}': sub_rep '{sub}' is also its representative"
+        raise InvalidValueError(msg, field="sub_rep", value=sub)
+    _optional_id("facility")(None, None, facility)
 
 
 @attrs.frozen
