@@ -634,20 +634,33 @@ class Visibility:
             scope = self._scopes[user_id]
         except (KeyError, TypeError):
             scope = self._scope(user_id)
-        relation, view = scope.relation(case)
+        # As _Scope.relation, inline, so that a grant editing would not give is never built.
+        every = table = scope.every
+        if table is None:
+            table = scope.by_rep.get(case.representative)
+            if table is None:
+                table = scope.by_sub.get(case.sub_rep)  # type: ignore[arg-type]
+                if table is None and scope.by_facility:
+                    table = scope.by_facility.get(case.facility)  # type: ignore[arg-type]
         closed = case.status in _CLOSED
-        if not view.allowed:
-            if view.suggestion is None or (
-                (scope.every is not None or not closed)
-                and scope.may_edit_after_fix(relation, view, case)
-            ):
-                return view
-            return _without_suggestion(view)
-        if scope.every is not None:
+        if type(table) is _Grants:
+            if every is not None:
+                return table[case.id]
+            if closed:
+                return _DENY_CLOSED
+            block = scope.edit_block.get(table.reason)
+            return block if block is not None else table[case.id]
+        relation: str | None
+        if table is None:
+            relation, view = None, scope.miss(case)
+        else:
+            assert isinstance(table, _Fixed)
+            relation, view = table.reason, table.decision
+        if view.suggestion is None or (
+            (every is not None or not closed) and scope.may_edit_after_fix(relation, view, case)
+        ):
             return view
-        if closed:
-            return _DENY_CLOSED
-        return scope.edit_block.get(relation, view)  # type: ignore[arg-type]
+        return _without_suggestion(view)
 
     def can_reopen_case(self, user_id: str, case: CaseLike) -> Decision:
         """May ``user_id`` reopen the closed ``case``?
