@@ -13,8 +13,8 @@ passes its own row object), then asks one question. This measures that, in one r
 - Cedar (cedarpy, pre-parsed ``PolicySet`` and ``Entities``, benchmarks/engines_cedar.py) on a
   sample of the same questions, after checking it agrees with beacon_org.
 
-Case ids are new on every pass (``c-17.3``: case c-17 in pass 3), so nothing asked before is asked
-again. The users are random, from ``workload.case_questions`` (a third anyone, mostly denials; the
+Case ids are new on every pass (``c-17.3``: case c-17 in pass 3), and every pass asks other
+(user, item) pairs, so hardly anything asked before is asked again. The users are random, from ``workload.case_questions`` (a third anyone, mostly denials; the
 rest near the case, mostly grants). The garbage collector stays on. The figures are interleaved
 passes (every figure once per pass, passes repeated), reported as the best and the median pass
 in ns per decision of CPU time (the machine is shared). Ratios are of best passes.
@@ -204,6 +204,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         new_cases = fresh_cases(specs, p)
         new_rows = fresh_rows(specs, p)
         rep_of = {c.id: c.representative for c in new_cases}
+        # Item ids cannot be new (the items exist), so each pass asks other (user, item) pairs.
+        pass_items = item_questions(org, items, s.questions, seed=100 + p)
+        item_users = [u for u, _ in pass_items]
+        item_ids = [i for _, i in pass_items]
 
         def bare(user_id: str, case: Any, rep_of: dict[str, str] = rep_of) -> bool:
             return rep_of.get(case.id) == user_id
@@ -307,6 +311,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.profile:
         new_cases = fresh_cases(specs, 99)
         new_rows = fresh_rows(specs, 99)
+        fresh_items = item_questions(org, items, s.questions, seed=99)
+        item_users = [u for u, _ in fresh_items]
+        item_ids = [i for _, i in fresh_items]
         for label, call in (
             ("can_view_case, new bo.Case", lambda: loop(vis.can_view_case, users, new_cases)),
             ("can_view_case, new service row", lambda: loop(vis.can_view_case, users, new_rows)),
