@@ -394,7 +394,7 @@ def decisions(w: Workload, s: Sizes, report: Report) -> None:
                 lambda u, o, d=decision: spicedb.check_one(d, u, o), spicedb_ids, 1
             )
             for label, value, judged in (
-                ("asked again", warm, True),
+                ("asked again, same objects (not a service's workload)", warm, False),
                 ("first ask (user seen before)", known, True),
                 ("first ask on a new instance", cold, False),
             ):
@@ -775,7 +775,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Decisions on an org of {len(w.org.users):,} users ({len(w.org.distributors):,} "
         f"groups, {len(w.org.regions):,} regions; 1% of reps locked, 1% deactivated, 1% "
         f"custodian-only), {len(w.cases):,} cases and {len(w.items):,} items. *Asked again*: "
-        "the same Visibility / Custody answered these questions before (it remembers); *first "
+        "the same Visibility / Custody and objects again (nothing is remembered); *first "
         "ask (user seen before)*: a new one that has answered one other question for each "
         "user, so the user's look-ups are built but no answer is remembered; *first ask on a "
         "new instance*: nothing built yet (shown, not judged: it includes building each "

@@ -75,3 +75,29 @@ def test_the_agreement_check_fails_on_a_wrong_answer() -> None:
     run.agree("Cedar", "view", [True, False], [True, False])
     with pytest.raises(AssertionError, match="Cedar disagrees with beacon_org on 1 view"):
         run.agree("Cedar", "view", [True, True], [True, False])
+
+
+def test_the_service_benchmark_runs_checks_agreement_and_writes_its_targets(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "service-results.md"
+    command = [sys.executable, str(ROOT / "benchmarks" / "bench_service.py"), "--quick"]
+    done = subprocess.run(
+        [*command, "--passes", "1", "--output", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "engines agree: Cedar" in done.stdout
+    table = output.read_text(encoding="utf-8")
+    assert "| target | figure | target ratio | measured ratio | met |" in table
+    for figure in (
+        "can_view_case, new bo.Case",
+        "can_edit_case, new service row",
+        "Custody.can_use",
+        "bo.Case(...) construction",
+        "Cedar view",
+    ):
+        assert figure in table

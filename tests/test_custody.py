@@ -549,15 +549,13 @@ def test_an_unhashable_user_id_with_a_date_is_just_unknown(custody: bo.Custody) 
     assert custody.usable_inventory({"id": 1}, on=D(2026, 1, 1)) == frozenset()  # type: ignore[arg-type]
 
 
-def test_the_memo_of_answers_is_bounded_and_never_changes_an_answer(
-    custody: bo.Custody, org: bo.Org, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from beacon_org.rules import _custody
-
-    monkeypatch.setattr(_custody, "_MEMO_LIMIT", 3)
+def test_nothing_is_remembered_per_question(custody: bo.Custody, org: bo.Org) -> None:
+    # Only per-user look-ups are kept: asking every question twice leaves at most one entry per
+    # known user, and the answers do not change.
     fresh = bo.Custody(org, sample_items())
     for _ in range(2):
-        for user_id in org.users:
-            for item_id in fresh.items:
+        for user_id in [*org.users, "nobody"]:
+            for item_id in [*fresh.items, "no-item"]:
                 assert fresh.can_use(user_id, item_id) == custody.can_use(user_id, item_id)
-                assert len(fresh._decided) <= 3
+    assert set(fresh._access) <= set(org.users)
+    assert not any(isinstance(k, tuple) for k in fresh._access)

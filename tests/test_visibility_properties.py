@@ -127,7 +127,7 @@ def test_answers_do_not_depend_on_remembered_decisions(
     drawn: tuple[bo.Org, list[bo.Case]],
 ) -> None:
     org, some_cases = drawn
-    remembering, forgetting = bo.Visibility(org), bo.Visibility(org, memo_size=0)
+    remembering, forgetting = bo.Visibility(org), bo.Visibility(org)
     for _ in range(2):
         for user_id in org.users:
             for case in some_cases:

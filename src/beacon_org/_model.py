@@ -138,6 +138,14 @@ def to_case_status(value: object) -> CaseStatus:
     return _enum_member(_STATUSES, value, "status", "a case status")
 
 
+def _to_status(value: object) -> CaseStatus:
+    # Case's converter: the dict look-up inline, the message from to_case_status when it misses.
+    try:
+        return _STATUSES[value]
+    except (KeyError, TypeError):
+        return to_case_status(value)
+
+
 def _frozen_ids(field: str, value: object) -> frozenset[str]:
     kind = type(value)
     if kind is frozenset:
@@ -337,7 +345,7 @@ class OrgSettings:
     )
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class Case:
     """A surgical case. ``representative`` is the user whose inventory is being sold.
 
@@ -349,21 +357,57 @@ class Case:
     True
     """
 
-    id: str = attrs.field(validator=_id("id"))
-    representative: str = attrs.field(validator=_id("representative"))
-    sub_rep: str | None = attrs.field(default=None, kw_only=True, validator=_optional_id("sub_rep"))
-    facility: str | None = attrs.field(
-        default=None, kw_only=True, validator=_optional_id("facility")
-    )
-    status: CaseStatus = attrs.field(
-        default=CaseStatus.OPEN, kw_only=True, converter=to_case_status
-    )
+    id: str
+    representative: str
+    sub_rep: str | None = attrs.field(default=None, kw_only=True)
+    facility: str | None = attrs.field(default=None, kw_only=True)
+    status: CaseStatus = attrs.field(default=CaseStatus.OPEN, kw_only=True, converter=_to_status)
 
-    @sub_rep.validator
-    def _not_representative(self, _attr: object, value: str | None) -> None:
-        if value is not None and value == self.representative:
-            msg = f"case '{self.id}': sub_rep '{value}' is also its representative"
-            raise InvalidValueError(msg, field="sub_rep", value=value)
+    # Written out rather than generated: services build a Case per request, so construction is on
+    # their hot path. One check covers the common case (plain non-empty strings, a known status);
+    # only when it fails do the field-by-field checks run, with the messages the fields' own
+    # validators gave (status first, as its converter ran first, then the fields in order).
+    def __init__(
+        self,
+        id: str,
+        representative: str,
+        *,
+        sub_rep: str | None = None,
+        facility: str | None = None,
+        status: CaseStatus | str = CaseStatus.OPEN,
+    ) -> None:
+        try:
+            checked = _STATUSES[status]
+        except (KeyError, TypeError):
+            checked = to_case_status(status)
+        if not (
+            type(id) is str
+            and id
+            and type(representative) is str
+            and representative
+            and (
+                sub_rep is None or (type(sub_rep) is str and sub_rep and sub_rep != representative)
+            )
+            and (facility is None or (type(facility) is str and facility))
+        ):
+            _check_case(id, representative, sub_rep, facility)
+        _set = object.__setattr__
+        _set(self, "id", id)
+        _set(self, "representative", representative)
+        _set(self, "sub_rep", sub_rep)
+        _set(self, "facility", facility)
+        _set(self, "status", checked)
+
+
+def _check_case(case_id: object, rep: object, sub: object, facility: object) -> None:
+    # The field-by-field checks of a Case, in field order, raising what is wrong.
+    _id("id")(None, None, case_id)
+    _id("representative")(None, None, rep)
+    _optional_id("sub_rep")(None, None, sub)
+    if sub is not None and sub == rep:
+        msg = f"case '{case_id}': sub_rep '{sub}' is also its representative"
+        raise InvalidValueError(msg, field="sub_rep", value=sub)
+    _optional_id("facility")(None, None, facility)
 
 
 @attrs.frozen

@@ -23,7 +23,6 @@ from ._transfer import Settlement, Transfer, TransferStatus, _to_status
 __all__ = ["Custody", "ItemLike", "item_record"]
 
 _EMPTY: frozenset[str] = frozenset()
-_MEMO_LIMIT = 1 << 20  # decisions remembered per Custody before the memo starts again
 _MISSING = object()
 
 # Denials that never depend on who asks or what about: built once and handed out as they are.
@@ -173,7 +172,6 @@ class Custody:
         "_active",
         "_all",
         "_dated",
-        "_decided",
         "_distributor_of",
         "_held",
         "_items",
@@ -242,7 +240,6 @@ class Custody:
         self._access: dict[str, Decision | _Sources] = {}
         # Answers already given with on=None: user -> item -> Decision, and user -> usable ids.
         # (user id, item id) -> the on=None answer already given.
-        self._decided: dict[tuple[str, str], Decision] = {}
         self._usable: dict[str, frozenset[str]] = {}
 
     # --- basic queries ---------------------------------------------------------------------------
@@ -398,18 +395,9 @@ class Custody:
         >>> custody.can_use("rep-a1", "screw-a1-spare").reason
         'item-inactive'
         """
-        if on is not None:
-            return self._decide_use(user_id, item_id, _check_on(on))
-        # The hot path: a decision already given is one dict look-up away.
-        try:
-            return self._decided[user_id, item_id]
-        except KeyError:
-            pass
-        except TypeError:
-            return self._use_bad_ids(user_id, item_id)
-        decision = self._decide_use(user_id, item_id, None)
-        self._remember(user_id, item_id, decision)
-        return decision
+        # Nothing is remembered per question: the per-user sources and the per-item custodian
+        # are look-ups built from the org and the items, and the answer is worked out each time.
+        return self._decide_use(user_id, item_id, None if on is None else _check_on(on))
 
     def _decide_use(self, user_id: str, item_id: str, on: _dt.date | None) -> Decision:
         try:
@@ -435,19 +423,6 @@ class Custody:
             return self._use_denied(user_id, item_id, custodian)
         reason, via = grant
         return Decision(allowed=True, reason=reason, path=(*via, item_id))
-
-    def _remember(self, user_id: str, item_id: str, decision: Decision) -> None:
-        # Only answers about a known user and a known item are kept, so arbitrary ids cannot grow
-        # the memo; past _MEMO_LIMIT it starts again rather than grow without bound.
-        if (
-            not isinstance(item_id, str)
-            or item_id not in self._items
-            or user_id not in self._access
-        ):
-            return
-        if len(self._decided) >= _MEMO_LIMIT:
-            self._decided.clear()
-        self._decided[user_id, item_id] = decision
 
     def _use_bad_ids(self, user_id: object, item_id: object) -> Decision:
         # An unhashable id names nothing: the same answer as any unknown id, never a TypeError.

@@ -1,14 +1,19 @@
 """Who may view, edit and reopen a case, and pull reports on a user: ``Visibility``.
 
 A check is a few dictionary look-ups: per asking user, the ids whose cases it sees are gathered once
-per org snapshot (lazily), each with the fixed start of its explanation path, and the ``Decision``
-objects it hands out are remembered, so asking again allocates nothing.
+per org snapshot (lazily), each with the fixed start of its explanation path. Nothing is remembered
+per question: an answer is a pure function of those per-user look-ups (themselves a pure function of
+the immutable org) and the case's fields read at call time. Denials that depend on nothing else are
+constants; a grant is built with the path it names.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
+
+import attrs
 
 from .._errors import InvalidValueError, shown
 from .._model import Case, CaseStatus, Role, User
@@ -101,45 +106,43 @@ _DENY_REOPEN_ROLE = Decision(allowed=False, reason=REOPEN_NOT_FOR_ROLE)
 # role?"): regional managers and facility managers never reopen.
 _REOPENING_ROLES = frozenset({Role.SALES, Role.DISTRIBUTOR})
 
-#: Remembered decisions per ``Visibility`` before it forgets them all and starts again.
-DEFAULT_MEMO_SIZE = 200_000
+# A grant is built on every ask (nothing is remembered), so it is built directly: the fields set as
+# Decision.__init__ sets them, without its keyword parsing and path converter (about a third of a
+# grant's cost). The check below stops the import if Decision's fields ever change.
+_DECISION_FIELDS = ("allowed", "reason", "path", "suggestion")
+if tuple(f.name for f in attrs.fields(Decision)) != _DECISION_FIELDS:  # pragma: no cover
+    msg = "Decision's fields changed: update _grant in rules/_visibility.py"
+    raise RuntimeError(msg)
+_new = object.__new__
+_set = object.__setattr__
 
 
-class _Memo:
-    """The shared budget of remembered decisions of one ``Visibility``."""
-
-    __slots__ = ("count", "limit", "scopes")
-
-    def __init__(self, limit: int, scopes: dict[str, _Scope]) -> None:
-        self.count = 0
-        self.limit = limit
-        self.scopes = scopes
-
-    def spend(self) -> None:
-        self.count += 1
-        if self.count > self.limit:
-            # Forget everything: scopes and their tables are rebuilt on demand.
-            self.count = 0
-            self.scopes.clear()
+def _grant(reason: str, path: tuple[str, ...]) -> Decision:
+    """``Decision(allowed=True, reason=reason, path=path)`` for a ``path`` that is a tuple."""
+    decision: Decision = _new(Decision)
+    _set(decision, "allowed", True)
+    _set(decision, "reason", reason)
+    _set(decision, "path", path)
+    _set(decision, "suggestion", None)
+    return decision
 
 
 class _Grants(dict[str, Decision]):
-    """case id -> the grant for one (asking user, related user) pair; built on first ask."""
+    """The grant for one (asking user, related user) pair: ``table[case_id]`` builds it.
 
-    __slots__ = ("memo", "prefix", "reason")
+    Always empty (nothing is remembered): the look-up falls through to ``__missing__``, which
+    builds the ``Decision`` with the path ``prefix`` + the case id.
+    """
 
-    def __init__(self, reason: str, prefix: tuple[str, ...], memo: _Memo) -> None:
+    __slots__ = ("prefix", "reason")
+
+    def __init__(self, reason: str, prefix: tuple[str, ...]) -> None:
         super().__init__()
         self.reason = reason
         self.prefix = prefix
-        self.memo = memo
 
     def __missing__(self, case_id: str) -> Decision:
-        decision = Decision(allowed=True, reason=self.reason, path=(*self.prefix, case_id))
-        if self.memo.limit:
-            self.memo.spend()
-            self[case_id] = decision
-        return decision
+        return _grant(self.reason, (*self.prefix, case_id))
 
 
 class _Fixed(dict[str, Decision]):
@@ -172,7 +175,6 @@ class _Scope:
         "fix_relation",
         "fixed_miss",
         "miss_decision",
-        "misses",
         "role",
         "role_block",
         "sets",
@@ -190,7 +192,6 @@ class _Scope:
         self.by_facility: dict[str, dict[str, Decision]] = {}
         # A denial that does not depend on the case (None: it does, see _miss).
         self.miss_decision: Decision | None = _DENY_UNKNOWN
-        self.misses: dict[object, Decision] = {}
         # miss_decision when no facility table comes first: the hot path returns it directly.
         self.fixed_miss: Decision | None = _DENY_UNKNOWN
         # Grant reason -> the denial that replaces it when editing (read-only relations).
@@ -222,7 +223,7 @@ class _Scope:
             if user.custodian_only and not own:
                 found.append(CUSTODIAN_ONLY)
             if not found:
-                return _Grants(reason, prefix, vis._memo)
+                return _Grants(reason, prefix)
             fix = (fixes.get(found[0]) or uncustodian) if len(found) == 1 else None
             return _Fixed(reason, Decision(allowed=False, reason=found[0], suggestion=fix))
 
@@ -283,7 +284,7 @@ class _Scope:
         assert self.sets is not None
         return self.sets
 
-    def relation(self, case: Case) -> tuple[str | None, Decision]:
+    def relation(self, case: CaseLike) -> tuple[str | None, Decision]:
         """The relation that decides ``case`` (its grant reason; None for none) and the view decision."""
         table = self.every
         if table is None:
@@ -328,7 +329,9 @@ class _Scope:
         path = (*table.prefix, rep_id) if table is self.every else table.prefix
         return Decision(allowed=True, reason=table.reason, path=path)
 
-    def may_edit_after_fix(self, relation: str | None, view: Decision, case: Case | None) -> bool:
+    def may_edit_after_fix(
+        self, relation: str | None, view: Decision, case: CaseLike | None
+    ) -> bool:
         """Would the change a view denial suggests also let the user edit the case (were it open)?"""
         if self.every is not None:
             return True
@@ -338,7 +341,7 @@ class _Scope:
         blocked = self.role_block if view.reason == CUSTODIAN_ONLY else self.edit_block
         return relation not in blocked
 
-    def miss(self, case: Case) -> Decision:
+    def miss(self, case: CaseLike) -> Decision:
         """The decision for a case that no representative or sub-rep relation grants."""
         if self.by_facility:
             table = self.by_facility.get(case.facility)  # type: ignore[arg-type]
@@ -347,23 +350,9 @@ class _Scope:
         if self.miss_decision is not None:
             return self.miss_decision
         # The denial depends on the facility (facility manager) or the people (the others).
-        key: object
-        if self.role is Role.FACILITY_MANAGER:
-            key = case.facility
-        elif case.sub_rep is None:
-            key = case.representative
-        else:
-            key = (case.representative, case.sub_rep)
-        decision = self.misses.get(key)
-        if decision is None:
-            decision = self._denial(case)
-            vis = self.vis
-            if vis._memo.limit:
-                vis._memo.spend()
-                self.misses[key] = decision
-        return decision
+        return self._denial(case)
 
-    def _denial(self, case: Case) -> Decision:
+    def _denial(self, case: CaseLike) -> Decision:
         user = self.user
         assert user is not None  # unknown users have a fixed miss_decision
         org, uid, role = self.vis.org, user.id, user.role
@@ -386,15 +375,40 @@ class _Scope:
         return _DENY_NOT_OWN
 
 
-_BARE: dict[str, Decision] = {}
+_STATUS_VALUES = frozenset({*CaseStatus, *(s.value for s in CaseStatus)})
+
+
+def _read_case(obj: Any) -> Any:
+    """``obj`` if it reads as a well-formed case, else a checked ``Case`` (or the error it raises).
+
+    A service's own row is checked by reading its attributes, not by building a ``Case`` from it:
+    the common shape (plain ``str`` ids, a known status) costs a few type checks. Anything else
+    goes through ``Case`` itself, so a malformed row raises the same ``InvalidValueError``.
+    """
+    try:
+        case_id = obj.id
+        rep = obj.representative
+        sub = obj.sub_rep
+        facility = obj.facility
+        status = obj.status
+        if (
+            type(case_id) is str
+            and case_id
+            and type(rep) is str
+            and rep
+            and (sub is None or (type(sub) is str and sub and sub != rep))
+            and (facility is None or (type(facility) is str and facility))
+            and status in _STATUS_VALUES
+        ):
+            return obj
+    except (AttributeError, TypeError):  # a missing attribute, an unhashable status
+        pass
+    return _as_case(obj)
 
 
 def _without_suggestion(decision: Decision) -> Decision:
     # A denial whose suggested change would not be enough for this question.
-    bare = _BARE.get(decision.reason)
-    if bare is None:
-        bare = _BARE[decision.reason] = Decision(allowed=False, reason=decision.reason)
-    return bare
+    return Decision(allowed=False, reason=decision.reason)
 
 
 def _group_fix(org: Org, distributor_id: str, subjects: Iterable[str]) -> str | None:
@@ -495,15 +509,18 @@ class Visibility:
     change to the org that would grant it, where one exists.
 
     A ``Visibility`` answers for the org it was made with: make a new one for a changed org. It
-    remembers up to ``memo_size`` decisions it has given (0: none), so asking again is a couple of
-    dictionary look-ups.
+    keeps, per asking user, the ids whose cases that user sees (a function of the org alone) and
+    nothing per question: every answer is worked out from those look-ups and the case's fields as
+    they read when asked, so a check costs a few dictionary look-ups, first ask or not.
 
     Parameters
     ----------
     org : Org
         The org snapshot to answer for.
     memo_size : int, optional
-        How many decisions to remember before forgetting them all and starting again.
+        Deprecated and without effect: decisions are no longer remembered. Still accepted (a
+        non-negative int) so existing callers keep working; passing it warns
+        (``DeprecationWarning``).
 
     Examples
     --------
@@ -521,31 +538,27 @@ class Visibility:
     Decision(allowed=False, reason='not-in-group', path=(), suggestion='move rep-a1 from dist-a to dist-b')
     """
 
-    __slots__ = (
-        "_edit_answers",
-        "_facility_managers",
-        "_memo",
-        "_org_wide",
-        "_scopes",
-        "_view_answers",
-        "org",
-    )
+    __slots__ = ("_facility_managers", "_org_wide", "_scopes", "org")
 
     org: Org
 
-    def __init__(self, org: Org, *, memo_size: int = DEFAULT_MEMO_SIZE) -> None:
+    def __init__(self, org: Org, *, memo_size: int | None = None) -> None:
         if not isinstance(org, Org):
             msg = f"Visibility needs an Org (got {type(org).__name__})"
             raise InvalidValueError(msg, field="org", value=org)
-        if type(memo_size) is not int or memo_size < 0:
-            msg = f"'memo_size' must be a non-negative int (got {memo_size!r})"
-            raise InvalidValueError(msg, field="memo_size", value=memo_size)
+        if memo_size is not None:
+            if type(memo_size) is not int or memo_size < 0:
+                msg = f"'memo_size' must be a non-negative int (got {memo_size!r})"
+                raise InvalidValueError(msg, field="memo_size", value=memo_size)
+            warnings.warn(
+                "Visibility(memo_size=...) is deprecated and has no effect: nothing is "
+                "remembered per question",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         self.org = org
+        # user id -> what that user sees: a function of the (immutable) org, built on first ask.
         self._scopes: dict[str, _Scope] = {}
-        self._memo = _Memo(memo_size, self._scopes)
-        # (user id, case id) -> (the Case asked about, the answer): the one-look-up fast path.
-        self._view_answers: dict[tuple[str, str], tuple[Case, Decision]] = {}
-        self._edit_answers: dict[tuple[str, str], tuple[Case, Decision]] = {}
         self._org_wide: frozenset[str] | None = None
         self._facility_managers: dict[str, frozenset[str]] = {}
 
@@ -605,37 +618,8 @@ class Visibility:
         >>> vis.can_view_case("rep-new", bo.Case("c2", "rep-new"))
         Decision(allowed=False, reason='locked', path=(), suggestion='complete training for rep-new')
         """
-        # Asked again about the same Case object: one look-up. Only frozen Case objects are
-        # remembered (a service's own row could change under the same identity).
-        try:
-            hit = self._view_answers[user_id, case.id]
-            if hit[0] is case:
-                return hit[1]
-        except (KeyError, TypeError, AttributeError):
-            pass
-        return self._view(user_id, case)
-
-    def _view(self, user_id: str, case: CaseLike) -> Decision:
         if type(case) is not Case:
-            return self._view_of(user_id, _as_case(case))
-        decision = self._view_of(user_id, case)
-        if type(user_id) is str and user_id in self.org._users:
-            self._remember(self._view_answers, (user_id, case.id), case, decision)
-        return decision
-
-    def _remember(
-        self,
-        answers: dict[tuple[str, str], tuple[Case, Decision]],
-        key: tuple[str, str],
-        case: Case,
-        decision: Decision,
-    ) -> None:
-        if self._memo.limit:
-            if len(answers) >= self._memo.limit:
-                answers.clear()
-            answers[key] = (case, decision)
-
-    def _view_of(self, user_id: str, case: Case) -> Decision:
+            case = _read_case(case)
         try:
             scope = self._scopes[user_id]
         except (KeyError, TypeError):
@@ -668,35 +652,39 @@ class Visibility:
         >>> vis.can_edit_case("ops-1", bo.Case("c2", "rep-a1", status="paid")).path
         ('ops-1', 'c2')
         """
-        try:
-            hit = self._edit_answers[user_id, case.id]
-            if hit[0] is case:
-                return hit[1]
-        except (KeyError, TypeError, AttributeError):
-            pass
         if type(case) is not Case:
-            return self._edit_of(user_id, _as_case(case))
-        decision = self._edit_of(user_id, case)
-        if type(user_id) is str and user_id in self.org._users:
-            self._remember(self._edit_answers, (user_id, case.id), case, decision)
-        return decision
-
-    def _edit_of(self, user_id: str, case: Case) -> Decision:
-        scope = self._scope_of(user_id)
-        relation, view = scope.relation(case)
+            case = _read_case(case)
+        try:
+            scope = self._scopes[user_id]
+        except (KeyError, TypeError):
+            scope = self._scope(user_id)
+        # As _Scope.relation, inline, so that a grant editing would not give is never built.
+        every = table = scope.every
+        if table is None:
+            table = scope.by_rep.get(case.representative)
+            if table is None:
+                table = scope.by_sub.get(case.sub_rep)  # type: ignore[arg-type]
+                if table is None and scope.by_facility:
+                    table = scope.by_facility.get(case.facility)  # type: ignore[arg-type]
         closed = case.status in _CLOSED
-        if not view.allowed:
-            if view.suggestion is None or (
-                (scope.every is not None or not closed)
-                and scope.may_edit_after_fix(relation, view, case)
-            ):
-                return view
-            return _without_suggestion(view)
-        if scope.every is not None:
+        if type(table) is _Grants:
+            if every is not None:
+                return table[case.id]
+            if closed:
+                return _DENY_CLOSED
+            block = scope.edit_block.get(table.reason)
+            return block if block is not None else table[case.id]
+        relation: str | None
+        if table is None:
+            relation, view = None, scope.miss(case)
+        else:
+            assert isinstance(table, _Fixed)
+            relation, view = table.reason, table.decision
+        if view.suggestion is None or (
+            (every is not None or not closed) and scope.may_edit_after_fix(relation, view, case)
+        ):
             return view
-        if closed:
-            return _DENY_CLOSED
-        return scope.edit_block.get(relation, view)  # type: ignore[arg-type]
+        return _without_suggestion(view)
 
     def can_reopen_case(self, user_id: str, case: CaseLike) -> Decision:
         """May ``user_id`` reopen the closed ``case``?
@@ -718,7 +706,7 @@ class Visibility:
         'representative'
         """
         if type(case) is not Case:
-            case = _as_case(case)
+            case = _read_case(case)
         scope = self._scope_of(user_id)
         relation, view = scope.relation(case)
         closed = case.status in _CLOSED
@@ -809,7 +797,7 @@ class Visibility:
     def _viewable(self, user_id: str, cases: list[Any] | tuple[Any, ...]) -> list[bool]:
         for case in cases:
             if type(case) is not Case:
-                _as_case(case)
+                _read_case(case)
         try:
             scope = self._scopes[user_id]
         except (KeyError, TypeError):
@@ -841,7 +829,7 @@ class Visibility:
         ['admin-1', 'dist-a', 'fm-mercy', 'ops-1', 'owner', 'rep-a1', 'rep-a2', 'rm-central', 'rm-west']
         """
         if type(case) is not Case:
-            case = _as_case(case)
+            case = _read_case(case)
         org = self.org
         if self._org_wide is None:
             self._index()
@@ -1090,7 +1078,6 @@ _UNKNOWN.by_rep = {}
 _UNKNOWN.by_sub = {}
 _UNKNOWN.by_facility = {}
 _UNKNOWN.miss_decision = _DENY_UNKNOWN
-_UNKNOWN.misses = {}
 _UNKNOWN.fixed_miss = _DENY_UNKNOWN
 _UNKNOWN.edit_block = {}
 _UNKNOWN.sets = (_EMPTY, _EMPTY, _EMPTY)
