@@ -2,7 +2,7 @@
 
 Commands read a JSON *bundle*: the org in its data format plus optional ``cases`` and ``items``
 (see ``docs/cli.md``). Each command is one ``_cmd_*`` function and one ``_add_*`` function that
-declares its arguments, so a new command is two functions and a line in :func:`_parser`.
+declares its arguments, so a new command is two functions and a line in ``_parser``.
 
 Exit status: 0 done, 1 the check found errors (``check``), expectations that do not hold
 (``test``) or a difference (``diff --exit-code``), 2 bad input or usage, 3 an internal error;
