@@ -267,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         targets.append(Target(batch, "× the bare call", 1, best[batch] / bare_case))
 
     lines = [
-        "# Service workload (issue 13)",
+        "### Measured: the service workload",
         "",
         f"Org of {len(org.users):,} users, {len(cases):,} cases, {len(items):,} items; "
         f"{n:,} questions of each kind per pass, a new case object (and new case id) for every "
