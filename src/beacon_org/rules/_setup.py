@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -690,7 +690,9 @@ def readiness(
         raise RoleError(msg)
     if on is not None:
         on = _check_on(on)
-    return _group_readiness(org, distributor, _index_items(items), on)
+    users = org._users
+    group = {distributor_id, *(r for r in org._reps.get(distributor_id, ()) if users[r].active)}
+    return _group_readiness(org, distributor, _index_items(items, group), on)
 
 
 def readiness_of_every_group(
@@ -705,8 +707,10 @@ def readiness_of_every_group(
     distributors = sorted(org.distributors)
     if not distributors:
         return []
-    index = _index_items(items)
     users = org._users
+    # Only the items of a group's members are kept (held by the org or by others, none is read).
+    holders = {*distributors, *org._distributor_of}
+    index = _index_items(items, holders)
     return [_group_readiness(org, users[d], index, on) for d in distributors]
 
 
@@ -714,10 +718,11 @@ def readiness_of_every_group(
 _ItemsByHolder = dict[str, list[tuple[int, _Item]]]
 
 
-def _index_items(items: Iterable[Any]) -> _ItemsByHolder:
+def _index_items(items: Iterable[Any], holders: Collection[str]) -> _ItemsByHolder:
+    # Every item is read (and checked); only the active items of ``holders`` are kept.
     index: _ItemsByHolder = {}
     for position, item in enumerate(_read_items(items)):
-        if item.active:
+        if item.active and item.custodian in holders:
             index.setdefault(item.custodian, []).append((position, item))
     return index
 
