@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import beacon_org as bo
 from beacon_org.rules import READINESS_STEPS
+from beacon_org.rules._setup import readiness_of_every_group
 from beacon_org.testing import sample_items, sample_org
 from beacon_org.testing.strategies import items, orgs
 
@@ -197,3 +200,97 @@ def test_ready_exactly_when_every_step_is_done(
     assert step(r, "user-setup").done == setup_ok
     # advice never decides readiness: dropping it changes nothing
     assert all(f.severity is bo.Severity.ADVICE for f in r.advice)
+
+
+# --- every group at once: one pass over the items -------------------------------------------------
+
+
+@st.composite
+def org_and_items(
+    draw: st.DrawFn,
+) -> tuple[bo.Org, list[bo.InventoryItem], datetime.date | None]:
+    org = draw(orgs(max_users=14))
+    its = draw(st.lists(items(org), max_size=12, unique_by=lambda i: i.id)) if org.users else []
+    on = draw(st.none() | st.dates(datetime.date(2025, 1, 1), datetime.date(2029, 12, 31)))
+    return org, its, on
+
+
+@given(org_and_items())
+def test_every_group_at_once_equals_one_group_at_a_time(
+    data: tuple[bo.Org, list[bo.InventoryItem], datetime.date | None],
+) -> None:
+    org, its, on = data
+    every = readiness_of_every_group(org, its, on=on)
+    assert every == [bo.readiness(org, d, its, on=on) for d in sorted(org.distributors)]
+    # and both agree with a plain scan of every item for each group (the items' own order)
+    for r in every:
+        reps = [x for x in org.reps_of(r.distributor) if org.user(x).active]
+        group = {r.distributor, *reps}
+        mine = [i for i in its if i.active and i.custodian in group]
+        usable = [i for i in mine if not (on and i.expires and i.expires < on)]
+        assert step(r, "inventory").done == bool(usable)
+        if usable:
+            assert step(r, "inventory").detail.startswith(f"{len(usable)} active item(s)")
+        shares = org.shares_inventory(r.distributor)
+        advised = [
+            f.subject for f in r.advice if f.code == "item-held-by-rep-of-sharing-distributor"
+        ]
+        expected = [i.id for i in usable if i.custodian != r.distributor] if shares else []
+        assert advised == expected
+
+
+class CountedItem:
+    """An item whose every attribute read is counted."""
+
+    reads = 0
+
+    def __init__(self, item: bo.InventoryItem) -> None:
+        self._item = item
+
+    def __getattr__(self, name: str) -> object:
+        CountedItem.reads += 1
+        return getattr(self._item, name)
+
+
+def many_groups(distributors: int) -> tuple[bo.Org, list[CountedItem]]:
+    org = bo.Org().add_region("west")
+    holders = []
+    for d in range(distributors):
+        org = org.add_user(f"dist-{d}", email=f"orders@d{d}.example", role="distributor")
+        org = org.add_user(f"rep-{d}", email=f"rep@d{d}.example", role="sales", region="west")
+        org = org.assign_rep(f"rep-{d}", f"dist-{d}")
+        holders += [f"dist-{d}", f"rep-{d}"]
+    its = [
+        CountedItem(bo.InventoryItem(f"i-{n}", holders[n % len(holders)], expires=None))
+        for n in range(60)
+    ]
+    return org, its
+
+
+@pytest.mark.parametrize("distributors", [1, 5, 30])
+def test_check_and_every_readiness_read_each_item_a_bounded_number_of_times(
+    distributors: int,
+) -> None:
+    org, its = many_groups(distributors)
+    day = datetime.date(2026, 6, 1)
+    CountedItem.reads = 0
+    bo.check_setup(org, its, on=day)
+    every = readiness_of_every_group(org, its, on=day)
+    # id, custodian, active and expires, once by check_setup and once for all the groups together,
+    # whatever the number of groups
+    assert CountedItem.reads <= 8 * len(its)
+    assert len(every) == distributors
+    assert all(step(r, "inventory").done for r in every)
+    # the counter sees the per-group way: readiness() alone reads every item once per group
+    CountedItem.reads = 0
+    for d in sorted(org.distributors):
+        bo.readiness(org, d, its, on=day)
+    assert CountedItem.reads >= 3 * len(its) * distributors
+
+
+def test_every_group_at_once_reads_no_items_without_distributors() -> None:
+    assert readiness_of_every_group(bo.Org(), 3) == []  # type: ignore[arg-type]
+    with pytest.raises(bo.InvalidValueError, match="items must be an iterable"):
+        readiness_of_every_group(sample_org(), 3)  # type: ignore[arg-type]
+    with pytest.raises(bo.InvalidValueError, match=r"items\[0\]"):
+        readiness_of_every_group(sample_org(), [object()])

@@ -35,8 +35,8 @@ from .rules import (
     Visibility,
     check_setup,
     diff_access,
-    readiness,
 )
+from .rules._setup import readiness_of_every_group
 
 __all__ = ["main"]
 
@@ -332,8 +332,9 @@ def render_readiness(result: Readiness, out: TextIO) -> None:
 
 
 def _readiness_all(org: Org, items: Iterable[Any], on: _dt.date | None = None) -> list[Readiness]:
-    items = list(items)
-    return [readiness(org, d, items, on=on) for d in sorted(org.distributors)]
+    # One pass over the items for every group (readiness() per distributor would read them all
+    # once per distributor).
+    return readiness_of_every_group(org, items, on=on)
 
 
 def _finding_json(f: Finding) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -691,6 +691,47 @@ def readiness(
     if on is not None:
         on = _check_on(on)
     users = org._users
+    group = {distributor_id, *(r for r in org._reps.get(distributor_id, ()) if users[r].active)}
+    return _group_readiness(org, distributor, _index_items(items, group), on)
+
+
+def readiness_of_every_group(
+    org: Org, items: Iterable[Any] = (), *, on: _dt.date | None = None
+) -> list[Readiness]:
+    # readiness() of every distributor, sorted by id, from one pass over ``items``: the items are
+    # indexed by custodian once and each group reads only the items its members hold, so the cost
+    # follows users plus items, not distributors times items. No distributors: the items are not
+    # read (as asking readiness of nobody never did).
+    if on is not None:
+        on = _check_on(on)
+    distributors = sorted(org.distributors)
+    if not distributors:
+        return []
+    users = org._users
+    # Only the items of a group's members are kept (held by the org or by others, none is read).
+    holders = {*distributors, *org._distributor_of}
+    index = _index_items(items, holders)
+    return [_group_readiness(org, users[d], index, on) for d in distributors]
+
+
+# The active items of each custodian, each with its place in the caller's iterable.
+_ItemsByHolder = dict[str, list[tuple[int, _Item]]]
+
+
+def _index_items(items: Iterable[Any], holders: Collection[str]) -> _ItemsByHolder:
+    # Every item is read (and checked); only the active items of ``holders`` are kept.
+    index: _ItemsByHolder = {}
+    for position, item in enumerate(_read_items(items)):
+        if item.active and item.custodian in holders:
+            index.setdefault(item.custodian, []).append((position, item))
+    return index
+
+
+def _group_readiness(
+    org: Org, distributor: User, index: _ItemsByHolder, on: _dt.date | None
+) -> Readiness:
+    distributor_id = distributor.id
+    users = org._users
     all_reps = sorted(org._reps.get(distributor_id, frozenset()))
     reps = [r for r in all_reps if users[r].active]
     gone = [r for r in all_reps if not users[r].active]
@@ -700,27 +741,28 @@ def readiness(
         _user_setup_step(distributor, [users[r] for r in reps]),
         _sharing_step(org, distributor_id),
     ]
-    group = {distributor_id, *reps}
+    # The group's active items in the caller's order (the advice lists them in that order).
+    group_items = [entry for member in (distributor_id, *reps) for entry in index.get(member, ())]
+    group_items.sort(key=lambda entry: entry[0])
     held = []
     expired = []
     advice = [f for f in _distributor_findings(org, distributor) if f.severity is Severity.ADVICE]
     sharing = distributor_id in org._sharing
-    for item in _read_items(items):
-        if item.custodian in group and item.active:
-            if item.expired(on):
-                expired.append(item.id)
-                continue
-            held.append(item)
-            if sharing and item.custodian != distributor_id:
-                advice.append(
-                    _finding(
-                        "item-held-by-rep-of-sharing-distributor",
-                        item.id,
-                        f"item {item.id} is held by rep {item.custodian}: transfer it to "
-                        f"{distributor_id} so the whole group can use it, unless it is meant "
-                        f"for {item.custodian} alone",
-                    )
+    for _, item in group_items:
+        if item.expired(on):
+            expired.append(item.id)
+            continue
+        held.append(item)
+        if sharing and item.custodian != distributor_id:
+            advice.append(
+                _finding(
+                    "item-held-by-rep-of-sharing-distributor",
+                    item.id,
+                    f"item {item.id} is held by rep {item.custodian}: transfer it to "
+                    f"{distributor_id} so the whole group can use it, unless it is meant "
+                    f"for {item.custodian} alone",
                 )
+            )
     steps.append(_inventory_step(distributor_id, held, expired, on))
     return Readiness(distributor=distributor_id, steps=tuple(steps), advice=tuple(advice))
 
