@@ -97,7 +97,9 @@ def main() -> None:
     print(f"relationship_changes (rows the same on both sides): {t_new * 1e3:.2f} ms")
     print(f"relationship_changes, after_cases and after_items given: {t_rows * 1e3:.0f} ms")
     print(f"both full exports compared (before issue 13): {t_old * 1e3:.0f} ms")
-    print(f"ratio full / incremental: {t_old / t_new:,.0f}x; with rows given: {t_old / t_rows:.1f}x")
+    print(
+        f"ratio full / incremental: {t_old / t_new:,.0f}x; with rows given: {t_old / t_rows:.1f}x"
+    )
 
 
 if __name__ == "__main__":
