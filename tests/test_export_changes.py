@@ -230,3 +230,28 @@ def test_unchanged_rows_are_compared_not_rendered(
         "case:c-1999#representative@user:rep-99-4",
     )
     assert changes.writes == ("case:c-1999#representative@user:rep-0-0",)
+
+
+def test_rows_that_are_the_same_object_are_not_read(
+    large_org: bo.Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    some_items = [bo.InventoryItem(f"i-{n}", f"rep-{n % 100}-{n % 19}") for n in range(2000)]
+    # One row changed, one a new object with the same facts, the rest the very same objects.
+    later = [
+        *some_items[:-2],
+        bo.InventoryItem("i-1998", "rep-98-3"),
+        bo.InventoryItem("i-1999", "rep-0-0"),
+    ]
+    read: list[str] = []
+    real = _relations.item_records
+
+    def counting(rows: Iterable[Any]) -> list[_relations.ItemFacts]:
+        found = real(rows)
+        read.extend(f.id for f in found)
+        return found
+
+    monkeypatch.setattr(_relations, "item_records", counting)
+    changes = relationship_changes(large_org, large_org, items=some_items, after_items=later)
+    assert sorted(read) == ["i-1998", "i-1998", "i-1999", "i-1999"]
+    assert changes.deletes == ("item:i-1999#holder@user:rep-99-4",)
+    assert changes.writes == ("item:i-1999#holder@user:rep-0-0",)

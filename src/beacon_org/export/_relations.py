@@ -296,13 +296,29 @@ def _item_fact_triples(items: Iterable[ItemFacts], enc: _Encoders) -> Iterator[T
 F = TypeVar("F", CaseFacts, ItemFacts)
 
 
-def _changed_facts(before: list[F], after: list[F]) -> tuple[list[F], list[F]]:
-    # The rows only one side has, or whose facts differ: compared by id, nothing else rendered.
-    old = {one.id: one for one in before}
-    new = {one.id: one for one in after}
+def _rows_by_id(rows: Iterable[Any], what: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for row in rows:
+        rid = _field(row, "id", what)
+        if rid in out:
+            msg = f"two {what}s have the id {rid!r}; each {what} needs its own id"
+            raise InvalidValueError(msg, field="id", value=rid)
+        out[rid] = row
+    return out
+
+
+def _changed_facts(
+    before: Iterable[Any], after: Iterable[Any], records: Callable[[list[Any]], list[F]], what: str
+) -> tuple[list[F], list[F]]:
+    # The rows only one side has, or whose facts differ, matched by id. A row that is the same
+    # object on both sides has the same facts on both: it costs one look-up and is not read.
+    old = _rows_by_id(before, what)
+    new = _rows_by_id(after, what)
+    old_facts = {f.id: f for f in records([r for i, r in old.items() if new.get(i) is not r])}
+    new_facts = {f.id: f for f in records([r for i, r in new.items() if old.get(i) is not r])}
     return (
-        [one for oid, one in old.items() if new.get(oid) != one],
-        [one for oid, one in new.items() if old.get(oid) != one],
+        [f for i, f in old_facts.items() if new_facts.get(i) != f],
+        [f for i, f in new_facts.items() if old_facts.get(i) != f],
     )
 
 
@@ -317,17 +333,19 @@ def changed_triples(
     """Return the relationships of the two snapshots that can differ: ``before``'s and ``after``'s.
 
     The org's part is :func:`changed_org_triples`. Cases (and items) are read only when
-    ``after_cases`` (``after_items``) is given, both sides checked as :func:`case_records` does;
-    then only the rows added, removed or changed are rendered.
+    ``after_cases`` (``after_items``) is given: rows are matched by id (which is checked, and must
+    be unique on each side); a row that is the same object on both sides is not read further, the
+    others are checked as :func:`case_records` does, and only those added, removed or whose facts
+    changed are rendered.
     """
     old, new = changed_org_triples(before, after)
     enc = _Encoders()
     if after_cases is not None:
-        gone, came = _changed_facts(case_records(cases or ()), case_records(after_cases))
+        gone, came = _changed_facts(cases or (), after_cases, case_records, "case")
         old.update(_case_fact_triples(gone, enc))
         new.update(_case_fact_triples(came, enc))
     if after_items is not None:
-        gone_i, came_i = _changed_facts(item_records(items or ()), item_records(after_items))
+        gone_i, came_i = _changed_facts(items or (), after_items, item_records, "item")
         old.update(_item_fact_triples(gone_i, enc))
         new.update(_item_fact_triples(came_i, enc))
     return old, new

@@ -300,8 +300,9 @@ def relationship_changes(
     the same on both sides unless ``after_cases`` or ``after_items`` give the new ones; without
     them they cannot differ and are not read. Neither export is rendered whole: only the users
     and regions :meth:`~beacon_org.Org.changed_ids` names, and the cases and items whose rows
-    differ by id, so one change costs in proportion to what it touches (plus one pass comparing
-    the rows when ``after_cases`` or ``after_items`` is given).
+    differ, so one change costs in proportion to what it touches. Given ``after_cases`` or
+    ``after_items``, rows are matched by id: one that is the same object on both sides costs a
+    look-up and is not read further; the others are checked and compared by their facts.
 
     Examples
     --------
