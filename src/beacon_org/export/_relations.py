@@ -299,7 +299,9 @@ F = TypeVar("F", CaseFacts, ItemFacts)
 def _rows_by_id(rows: Iterable[Any], what: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for row in rows:
-        rid = _field(row, "id", what)
+        rid = getattr(row, "id", None)
+        if type(rid) is not str or not rid:
+            rid = _field(row, "id", what)  # raises, naming what is wrong (or a str subclass)
         if rid in out:
             msg = f"two {what}s have the id {rid!r}; each {what} needs its own id"
             raise InvalidValueError(msg, field="id", value=rid)
