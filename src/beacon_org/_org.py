@@ -7,7 +7,7 @@ snapshot never has to be rebuilt.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["Org"]
 
 _EMPTY: frozenset[str] = frozenset()
+_MISSING: Any = object()
 _UPDATABLE = frozenset(
     {
         "name",
@@ -50,6 +51,19 @@ _UPDATABLE = frozenset(
 REP = "rep"  # distributor -> rep
 MEMBER = "member"  # region -> sales or distributor user
 MANAGES = "manages"  # regional manager -> region
+
+
+# The look-ups keyed by user or region id (``_emails`` is keyed by email and follows ``_users``).
+_LOOKUPS = ("_users", "_regions", "_distributor_of", "_reps", "_members", "_managed", "_sharing")
+
+
+def _changed_keys(before: PMap[str, Any], after: PMap[str, Any]) -> Iterator[str]:
+    # Only the shards the two maps do not share can hold a difference.
+    for old, new in zip(before._shards, after._shards, strict=True):
+        if old is not new:
+            for key in old.keys() | new.keys():
+                if old.get(key, _MISSING) != new.get(key, _MISSING):
+                    yield key
 
 
 def _flag(name: str, value: object) -> bool:
@@ -317,6 +331,30 @@ class Org:
         """
         self.user(distributor_id)
         return distributor_id in self._sharing
+
+    def changed_ids(self, other: Org) -> frozenset[str]:
+        """Return the user and region ids about which ``other`` says anything different.
+
+        An id is in the result when :meth:`user` or :meth:`region`, :meth:`distributor_of`,
+        :meth:`reps_of`, :meth:`shares_inventory`, :meth:`region_members` or
+        :meth:`managed_regions` answers differently for it in ``other`` (an id known to only one
+        of the two is in it too). Snapshots share what a change did not touch, so this costs in
+        proportion to the change, not to the org. Settings are not ids: compare
+        :attr:`settings` for them.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> org = sample_org()
+        >>> sorted(org.changed_ids(org.assign_rep("rep-solo", "dist-b")))
+        ['dist-b', 'rep-solo']
+        >>> org.changed_ids(org)
+        frozenset()
+        """
+        found: set[str] = set()
+        for name in _LOOKUPS:
+            found.update(_changed_keys(getattr(self, name), getattr(other, name)))
+        return frozenset(found)
 
     @property
     def distributors(self) -> frozenset[str]:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from .._errors import InvalidValueError
-from .._model import ORG_CUSTODY, Role, to_case_status
+from .._model import ORG_CUSTODY, Region, Role, User, to_case_status
 from .._org import Org
 from ._ids import spicedb_id
 
@@ -89,39 +89,73 @@ _EVERYONE = f"user:{WILDCARD}"
 
 def _user_triples(org: Org, enc: _Encoders) -> Iterator[Triple]:
     for user in org.users.values():
-        me = enc.user(user.id)
-        role = user.role
-        yield (me, _ROLE_RELATION[role], me)
-        if role.is_org_wide:
-            # The few org-wide users: the path from every case and item to their own facts.
-            yield (_ORGANIZATION, "back_office", me)
-        if not user.active:
-            yield (me, "deactivated", me)
-            # The same fact as every subject sees it: create_case excludes them all.
-            yield (me, "inactive", _EVERYONE)
-        if role.can_hold_inventory:
-            # A possible representative: the back office may enter its cases.
-            yield (me, "org", _ORGANIZATION)
-        if not (user.training_complete or role.is_org_wide):
-            yield (me, "locked", me)
-        if user.custodian_only:
-            yield (me, "custodian_only", me)
-        if user.region is not None:
-            yield (me, "region", enc.region(user.region))
-        if role is Role.FACILITY_MANAGER:
-            for facility in user.facilities:
-                yield (enc.facility(facility), "manager", me)
-        elif role is Role.DISTRIBUTOR:
-            for rep_id in org.reps_of(user.id):
-                rep = enc.user(rep_id)
-                yield (rep, "distributor", me)
-                yield (me, "rep", rep)
-            # Sharing needs an active distributor: its pool is closed while it is deactivated.
-            if user.active and org.shares_inventory(user.id):
-                yield (me, "shares_inventory", _EVERYONE)
+        yield from _one_user_triples(org, user, enc)
     for region in org.regions.values():
-        if region.manager is not None:
-            yield (enc.region(region.id), "manager", enc.user(region.manager))
+        yield from _region_triples(region, enc)
+
+
+def _one_user_triples(org: Org, user: User, enc: _Encoders) -> Iterator[Triple]:
+    # Every relationship this user's record, reps and sharing give; they read nothing else, and
+    # no other user's or region's relationships repeat one of them (see ``changed_org_triples``).
+    me = enc.user(user.id)
+    role = user.role
+    yield (me, _ROLE_RELATION[role], me)
+    if role.is_org_wide:
+        # The few org-wide users: the path from every case and item to their own facts.
+        yield (_ORGANIZATION, "back_office", me)
+    if not user.active:
+        yield (me, "deactivated", me)
+        # The same fact as every subject sees it: create_case excludes them all.
+        yield (me, "inactive", _EVERYONE)
+    if role.can_hold_inventory:
+        # A possible representative: the back office may enter its cases.
+        yield (me, "org", _ORGANIZATION)
+    if not (user.training_complete or role.is_org_wide):
+        yield (me, "locked", me)
+    if user.custodian_only:
+        yield (me, "custodian_only", me)
+    if user.region is not None:
+        yield (me, "region", enc.region(user.region))
+    if role is Role.FACILITY_MANAGER:
+        for facility in user.facilities:
+            yield (enc.facility(facility), "manager", me)
+    elif role is Role.DISTRIBUTOR:
+        for rep_id in org.reps_of(user.id):
+            rep = enc.user(rep_id)
+            yield (rep, "distributor", me)
+            yield (me, "rep", rep)
+        # Sharing needs an active distributor: its pool is closed while it is deactivated.
+        if user.active and org.shares_inventory(user.id):
+            yield (me, "shares_inventory", _EVERYONE)
+
+
+def _region_triples(region: Region, enc: _Encoders) -> Iterator[Triple]:
+    if region.manager is not None:
+        yield (enc.region(region.id), "manager", enc.user(region.manager))
+
+
+def changed_org_triples(before: Org, after: Org) -> tuple[set[Triple], set[Triple]]:
+    """Return the relationships of ``before`` and of ``after`` that the change between them can touch.
+
+    Each user's relationships read only its record, its reps and whether it shares
+    (:func:`_one_user_triples`), each region's only its record, and every relationship has one
+    such owner (the user or region it is rendered for): so rendering the owners
+    :meth:`~beacon_org.Org.changed_ids` names, on both sides, gives every relationship that
+    differs, and what the rest render is the same on both sides. The difference of the two sets is
+    the difference of the two full exports.
+    """
+    enc = _Encoders()
+    old: set[Triple] = set()
+    new: set[Triple] = set()
+    for oid in before.changed_ids(after):
+        for org, out in ((before, old), (after, new)):
+            user = org.users.get(oid)
+            if user is not None:
+                out.update(_one_user_triples(org, user, enc))
+            region = org.regions.get(oid)
+            if region is not None:
+                out.update(_region_triples(region, enc))
+    return old, new
 
 
 def _field(record: object, name: str, what: str, *, optional: bool = False) -> Any:
@@ -221,7 +255,11 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
 
 
 def _case_triples(cases: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
-    for case in case_records(cases):
+    return _case_fact_triples(case_records(cases), enc)
+
+
+def _case_fact_triples(cases: Iterable[CaseFacts], enc: _Encoders) -> Iterator[Triple]:
+    for case in cases:
         me = enc.case(case.id)
         yield (me, "org", _ORGANIZATION)
         yield (me, "representative", enc.user(case.representative))
@@ -234,7 +272,11 @@ def _case_triples(cases: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
 
 
 def _item_triples(items: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
-    for item in item_records(items):
+    return _item_fact_triples(item_records(items), enc)
+
+
+def _item_fact_triples(items: Iterable[ItemFacts], enc: _Encoders) -> Iterator[Triple]:
+    for item in items:
         me = enc.item(item.id)
         yield (me, "org", _ORGANIZATION)
         if item.custodian == ORG_CUSTODY:
@@ -249,6 +291,66 @@ def _item_triples(items: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
             yield (me, "expired", f"{_EVERYONE}[{EXPIRY_CAVEAT}:{context}]")
         if item.on_hold:
             yield (me, "on_hold", _EVERYONE)
+
+
+F = TypeVar("F", CaseFacts, ItemFacts)
+
+
+def _rows_by_id(rows: Iterable[Any], what: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for row in rows:
+        rid = getattr(row, "id", None)
+        if type(rid) is not str or not rid:
+            rid = _field(row, "id", what)  # raises, naming what is wrong (or a str subclass)
+        if rid in out:
+            msg = f"two {what}s have the id {rid!r}; each {what} needs its own id"
+            raise InvalidValueError(msg, field="id", value=rid)
+        out[rid] = row
+    return out
+
+
+def _changed_facts(
+    before: Iterable[Any], after: Iterable[Any], records: Callable[[list[Any]], list[F]], what: str
+) -> tuple[list[F], list[F]]:
+    # The rows only one side has, or whose facts differ, matched by id. A row that is the same
+    # object on both sides has the same facts on both: it costs one look-up and is not read.
+    old = _rows_by_id(before, what)
+    new = _rows_by_id(after, what)
+    old_facts = {f.id: f for f in records([r for i, r in old.items() if new.get(i) is not r])}
+    new_facts = {f.id: f for f in records([r for i, r in new.items() if old.get(i) is not r])}
+    return (
+        [f for i, f in old_facts.items() if new_facts.get(i) != f],
+        [f for i, f in new_facts.items() if old_facts.get(i) != f],
+    )
+
+
+def changed_triples(
+    before: Org,
+    after: Org,
+    cases: Iterable[Any] | None = None,
+    items: Iterable[Any] | None = None,
+    after_cases: Iterable[Any] | None = None,
+    after_items: Iterable[Any] | None = None,
+) -> tuple[set[Triple], set[Triple]]:
+    """Return the relationships of the two snapshots that can differ: ``before``'s and ``after``'s.
+
+    The org's part is :func:`changed_org_triples`. Cases (and items) are read only when
+    ``after_cases`` (``after_items``) is given: rows are matched by id (which is checked, and must
+    be unique on each side); a row that is the same object on both sides is not read further, the
+    others are checked as :func:`case_records` does, and only those added, removed or whose facts
+    changed are rendered.
+    """
+    old, new = changed_org_triples(before, after)
+    enc = _Encoders()
+    if after_cases is not None:
+        gone, came = _changed_facts(cases or (), after_cases, case_records, "case")
+        old.update(_case_fact_triples(gone, enc))
+        new.update(_case_fact_triples(came, enc))
+    if after_items is not None:
+        gone_i, came_i = _changed_facts(items or (), after_items, item_records, "item")
+        old.update(_item_fact_triples(gone_i, enc))
+        new.update(_item_fact_triples(came_i, enc))
+    return old, new
 
 
 def relationship_triples(

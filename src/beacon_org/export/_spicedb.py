@@ -9,7 +9,7 @@ import attrs
 
 from .._org import Org
 from ._answers import Answer
-from ._relations import relationship_triples
+from ._relations import Triple, changed_triples, relationship_triples
 
 __all__ = [
     "SPICEDB_SCHEMA",
@@ -297,7 +297,12 @@ def relationship_changes(
     """Return the writes and deletes that turn ``to_spicedb(before, ...)`` into ``to_spicedb(after, ...)``.
 
     What a service streams to SpiceDB when the org changes. ``cases`` and ``items`` are taken as
-    the same on both sides unless ``after_cases`` or ``after_items`` give the new ones.
+    the same on both sides unless ``after_cases`` or ``after_items`` give the new ones; without
+    them they cannot differ and are not read. Neither export is rendered whole: only the users
+    and regions :meth:`~beacon_org.Org.changed_ids` names, and the cases and items whose rows
+    differ, so one change costs in proportion to what it touches. Given ``after_cases`` or
+    ``after_items``, rows are matched by id: one that is the same object on both sides costs a
+    look-up and is not read further; the others are checked and compared by their facts.
 
     Examples
     --------
@@ -310,20 +315,20 @@ def relationship_changes(
     >>> bool(relationship_changes(before, before))
     False
     """
-    cases = tuple(cases)
-    items = tuple(items)
-    old = set(to_spicedb(before, cases, items).relationships)
-    new = set(
-        to_spicedb(
-            after,
-            cases if after_cases is None else after_cases,
-            items if after_items is None else after_items,
-        ).relationships
+    old_triples, new_triples = changed_triples(
+        before, after, cases, items, after_cases=after_cases, after_items=after_items
     )
+    old = {_text(t) for t in old_triples}
+    new = {_text(t) for t in new_triples}
     writes = new - old
     rewritten = {_key(r) for r in writes}
     deletes = {r for r in old - new if _key(r) not in rewritten}
     return RelationshipChanges(writes=tuple(sorted(writes)), deletes=tuple(sorted(deletes)))
+
+
+def _text(triple: Triple) -> str:
+    resource, relation, subject = triple
+    return f"{resource}#{relation}@{subject}"
 
 
 def _key(relationship: str) -> str:
