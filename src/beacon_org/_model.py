@@ -380,16 +380,7 @@ class Case:
             checked = _STATUSES[status]
         except (KeyError, TypeError):
             checked = to_case_status(status)
-        if not (
-            type(id) is str
-            and id
-            and type(representative) is str
-            and representative
-            and (
-                sub_rep is None or (type(sub_rep) is str and sub_rep and sub_rep != representative)
-            )
-            and (facility is None or (type(facility) is str and facility))
-        ):
+        if not well_formed_case(id, representative, sub_rep, facility):
             _check_case(id, representative, sub_rep, facility)
         _set = object.__setattr__
         _set(self, "id", id)
@@ -397,6 +388,22 @@ class Case:
         _set(self, "sub_rep", sub_rep)
         _set(self, "facility", facility)
         _set(self, "status", checked)
+
+
+def well_formed_case(case_id: object, rep: object, sub: object, facility: object) -> bool:
+    """Whether a case's ids are all well formed: the one fast check of ``Case`` and of callers' rows.
+
+    Plain ``str`` ids, non-empty, a sub-rep other than the representative; when it says no,
+    ``_check_case`` says what is wrong.
+    """
+    return bool(
+        type(case_id) is str
+        and case_id
+        and type(rep) is str
+        and rep
+        and (sub is None or (type(sub) is str and sub and sub != rep))
+        and (facility is None or (type(facility) is str and facility))
+    )
 
 
 def _check_case(case_id: object, rep: object, sub: object, facility: object) -> None:

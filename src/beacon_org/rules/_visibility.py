@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import attrs
 
 from .._errors import InvalidValueError, shown
-from .._model import Case, CaseStatus, Role, User
+from .._model import _STATUSES, Case, CaseStatus, Role, User, well_formed_case
 from .._org import Org
 from ._case_index import CaseIndex, _as_case
 from ._records import Decision
@@ -375,9 +375,6 @@ class _Scope:
         return _DENY_NOT_OWN
 
 
-_STATUS_VALUES = frozenset({*CaseStatus, *(s.value for s in CaseStatus)})
-
-
 def _read_case(obj: Any) -> Any:
     """``obj`` if it reads as a well-formed case, else a checked ``Case`` (or the error it raises).
 
@@ -386,19 +383,9 @@ def _read_case(obj: Any) -> Any:
     goes through ``Case`` itself, so a malformed row raises the same ``InvalidValueError``.
     """
     try:
-        case_id = obj.id
-        rep = obj.representative
-        sub = obj.sub_rep
-        facility = obj.facility
-        status = obj.status
         if (
-            type(case_id) is str
-            and case_id
-            and type(rep) is str
-            and rep
-            and (sub is None or (type(sub) is str and sub and sub != rep))
-            and (facility is None or (type(facility) is str and facility))
-            and status in _STATUS_VALUES
+            well_formed_case(obj.id, obj.representative, obj.sub_rep, obj.facility)
+            and obj.status in _STATUSES
         ):
             return obj
     except (AttributeError, TypeError):  # a missing attribute, an unhashable status
