@@ -19,7 +19,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, TypeVar
 
 from ._bundle import Bundle, bundle_from_dict
 from ._errors import OrgError, shown, type_name
@@ -188,6 +188,9 @@ def _date(text: str) -> _dt.date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+_Row = TypeVar("_Row", Case, InventoryItem)
+
+
 def _user(bundle: Bundle, user_id: str, path: str) -> str:
     if user_id not in bundle.org.users:
         msg = f"unknown user {shown(user_id)} in {_name(path)}"
@@ -196,19 +199,20 @@ def _user(bundle: Bundle, user_id: str, path: str) -> str:
 
 
 def _case(bundle: Bundle, case_id: str, path: str) -> Case:
-    case = next((c for c in bundle.cases if c.id == case_id), None)
-    if case is None:
-        msg = f"unknown case {shown(case_id)} in {_name(path)}"
-        raise _BadInput(msg)
-    return case
+    return _row(bundle.cases, "case", case_id, path)
 
 
 def _item(bundle: Bundle, item_id: str, path: str) -> InventoryItem:
-    item = next((i for i in bundle.items if i.id == item_id), None)
-    if item is None:
-        msg = f"unknown item {shown(item_id)} in {_name(path)}"
+    return _row(bundle.items, "item", item_id, path)
+
+
+def _row(rows: Sequence[_Row], kind: str, row_id: str, path: str) -> _Row:
+    # The bundle's case or item with this id, or one line naming what is missing and where.
+    row = next((r for r in rows if r.id == row_id), None)
+    if row is None:
+        msg = f"unknown {kind} {shown(row_id)} in {_name(path)}"
         raise _BadInput(msg)
-    return item
+    return row
 
 
 # --- rendering ------------------------------------------------------------------------------------
