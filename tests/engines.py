@@ -37,6 +37,7 @@ from authzed.api.v1 import (
 from authzed.api.v1.permission_service_pb2_grpc import PermissionsServiceStub
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.struct_pb2 import Struct
+from hypothesis import strategies as st
 
 import beacon_org as bo
 from beacon_org.export import (
@@ -47,6 +48,7 @@ from beacon_org.export import (
     spicedb_id,
     to_spicedb,
 )
+from beacon_org.testing.strategies import cases, items, orgs
 
 #: Counts of decisions compared per engine in this test run (reported by the test modules).
 COMPARED: dict[str, int] = {}
@@ -387,3 +389,17 @@ def fga_model_test(tests_glob: str) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=600,
     )
+
+
+# A random org with a few cases and items, for the conformance tests of every SpiceDB (in-process
+# and the cluster).
+@st.composite
+def org_cases_items(
+    draw: st.DrawFn, max_users: int = 10
+) -> tuple[bo.Org, list[bo.Case], list[bo.InventoryItem]]:
+    org = draw(orgs(max_users=max_users, max_regions=3))
+    if not org.users:
+        return org, [], draw(st.lists(items(org), max_size=3, unique_by=lambda i: i.id))
+    drawn_cases = draw(st.lists(cases(org), max_size=10, unique_by=lambda c: c.id))
+    drawn_items = draw(st.lists(items(org), max_size=10, unique_by=lambda i: i.id))
+    return org, drawn_cases, drawn_items

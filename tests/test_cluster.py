@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 import beacon_org as bo
 from beacon_org.export import SpiceDBSync, expected_answers
 from beacon_org.testing import sample_cases, sample_items, sample_org
-from beacon_org.testing.strategies import cases, changes, items, orgs
+from beacon_org.testing.strategies import changes
 from cluster import Cluster, Reader, at_least_as_fresh
+from engines import org_cases_items
 
 # A user id no org has: SpiceDB must deny it everything, as beacon_org does.
 GHOST = "ghost user@nowhere"
@@ -116,18 +117,6 @@ def test_sample_org_loaded_on_a_answers_alike_on_b(cluster: Cluster) -> None:
     assert_alike(b, token, org, case_list, item_list)
     token = sync.delete_items([item_list.pop().id])
     assert_alike(b, token, org, case_list, item_list)
-
-
-@st.composite
-def org_cases_items(
-    draw: st.DrawFn, max_users: int = 10
-) -> tuple[bo.Org, list[bo.Case], list[bo.InventoryItem]]:
-    org = draw(orgs(max_users=max_users, max_regions=3))
-    if not org.users:
-        return org, [], draw(st.lists(items(org), max_size=3, unique_by=lambda i: i.id))
-    drawn_cases = draw(st.lists(cases(org), max_size=10, unique_by=lambda c: c.id))
-    drawn_items = draw(st.lists(items(org), max_size=10, unique_by=lambda i: i.id))
-    return org, drawn_cases, drawn_items
 
 
 @CLUSTER_SETTINGS

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 import beacon_org as bo
 from beacon_org.export import expected_answers, relationship_changes, to_spicedb
 from beacon_org.testing import sample_cases, sample_items, sample_org
-from beacon_org.testing.strategies import cases, changes, items, orgs
-from engines import COMPARED, SpiceDB
+from beacon_org.testing.strategies import changes
+from engines import COMPARED, SpiceDB, org_cases_items
 
 # A user id no org has: every engine must deny it everything, as beacon_org does.
 GHOST = "ghost user@nowhere"
@@ -47,18 +47,6 @@ def spicedb() -> Iterator[SpiceDB]:
         db.load(to_spicedb(bo.Org()))  # the schema; each example replaces the relationships
         yield db
     print(f"\nSpiceDB decisions compared: {COMPARED.get('spicedb', 0)}")
-
-
-@st.composite
-def org_cases_items(
-    draw: st.DrawFn, max_users: int = 10
-) -> tuple[bo.Org, list[bo.Case], list[bo.InventoryItem]]:
-    org = draw(orgs(max_users=max_users, max_regions=3))
-    if not org.users:
-        return org, [], draw(st.lists(items(org), max_size=3, unique_by=lambda i: i.id))
-    drawn_cases = draw(st.lists(cases(org), max_size=10, unique_by=lambda c: c.id))
-    drawn_items = draw(st.lists(items(org), max_size=10, unique_by=lambda i: i.id))
-    return org, drawn_cases, drawn_items
 
 
 def assert_same_answers(
