@@ -335,12 +335,6 @@ def render_readiness(result: Readiness, out: TextIO) -> None:
         w.line(f"    advice: {advice.message}", hang="    ")
 
 
-def _readiness_all(org: Org, items: Iterable[Any], on: _dt.date | None = None) -> list[Readiness]:
-    # One pass over the items for every group (readiness() per distributor would read them all
-    # once per distributor).
-    return readiness_of_every_group(org, items, on=on)
-
-
 def _finding_json(f: Finding) -> dict[str, str]:
     return {
         "code": f.code,
@@ -396,7 +390,7 @@ def _cmd_demo(_args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
     findings = check_setup(org, items, cases=cases)
     render_findings(findings, out)
     out.write("\nReadiness of each distributor group\n")
-    for result in _readiness_all(org, items):
+    for result in readiness_of_every_group(org, items):
         render_readiness(result, out)
     return EXIT_OK
 
@@ -405,7 +399,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
     bundle = _read_bundle(args.bundle)
     org = bundle.org
     findings = check_setup(org, bundle.items, cases=bundle.cases, on=args.on)
-    groups = _readiness_all(org, bundle.items, args.on)
+    groups = readiness_of_every_group(org, bundle.items, on=args.on)
     count = {s: sum(f.severity is s for f in findings) for s in Severity}
     if args.format == "json":
         _write_json(
