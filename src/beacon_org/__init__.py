@@ -20,7 +20,7 @@ from ._errors import (
     UnknownUserError,
 )
 from ._model import ORG_CUSTODY, Case, CaseStatus, InventoryItem, OrgSettings, Region, Role, User
-from ._org import Org
+from ._org import Org, OrgView
 from ._serialization import (
     FORMAT_VERSION,
     case_from_dict,
@@ -74,6 +74,7 @@ __all__ = [
     "Org",
     "OrgError",
     "OrgSettings",
+    "OrgView",
     "Readiness",
     "ReadinessStep",
     "Region",

@@ -7,7 +7,7 @@ snapshot never has to be rebuilt.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -29,7 +29,7 @@ from ._pmap import PMap
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Org"]
+__all__ = ["Org", "OrgView"]
 
 _EMPTY: frozenset[str] = frozenset()
 _MISSING: Any = object()
@@ -55,6 +55,58 @@ MANAGES = "manages"  # regional manager -> region
 
 # The look-ups keyed by user or region id (``_emails`` is keyed by email and follows ``_users``).
 _LOOKUPS = ("_users", "_regions", "_distributor_of", "_reps", "_members", "_managed", "_sharing")
+
+
+@attrs.frozen(slots=True, eq=False, repr=False)
+class OrgView:
+    """Fast, non-raising reads of one org snapshot: plain read-only mappings by id.
+
+    What :class:`Org`'s query methods answer one id at a time (raising for an unknown id), this
+    view answers as mappings, where an unknown id is simply absent: ``view.users.get(id)`` is
+    ``None``, ``view.reps_of.get(id, frozenset())`` is empty. Rules, the graph, the access diff,
+    the setup checks and the exports read an org through it and nothing else. It shares the
+    snapshot's own look-ups (nothing is copied), so getting it costs one small object.
+
+    Attributes
+    ----------
+    users : Mapping[str, User]
+        Every user by id.
+    regions : Mapping[str, Region]
+        Every region by id.
+    distributor_of : Mapping[str, str]
+        A sales rep's id -> the id of the distributor whose group it is in (absent: no group).
+    reps_of : Mapping[str, frozenset[str]]
+        A distributor's id -> the ids of its reps (absent: none).
+    members_of : Mapping[str, frozenset[str]]
+        A region's id -> the sales and distributor users whose region it is (absent: none).
+    managed_by : Mapping[str, frozenset[str]]
+        A regional manager's id -> the ids of the regions it manages (absent: none).
+    sharing : Collection[str]
+        The distributors whose inventory-sharing setting is on (active or not).
+    settings : OrgSettings
+        The organisation-wide settings.
+
+    Examples
+    --------
+    >>> from beacon_org.testing import sample_org
+    >>> view = sample_org().view
+    >>> view.distributor_of.get("rep-a1"), view.distributor_of.get("nobody")
+    ('dist-a', None)
+    >>> sorted(view.members_of.get("west", ())), "dist-a" in view.sharing
+    (['dist-a', 'rep-a1', 'rep-gone'], True)
+    """
+
+    users: Mapping[str, User]
+    regions: Mapping[str, Region]
+    distributor_of: Mapping[str, str]
+    reps_of: Mapping[str, frozenset[str]]
+    members_of: Mapping[str, frozenset[str]]
+    managed_by: Mapping[str, frozenset[str]]
+    sharing: Collection[str]
+    settings: OrgSettings
+
+    def __repr__(self) -> str:
+        return f"<OrgView: {len(self.users)} users, {len(self.regions)} regions>"
 
 
 def _changed_keys(before: PMap[str, Any], after: PMap[str, Any]) -> Iterator[str]:
@@ -228,6 +280,27 @@ class Org:
     def settings(self) -> OrgSettings:
         """The organisation-wide settings (see :meth:`configure`)."""
         return self._settings
+
+    @property
+    def view(self) -> OrgView:
+        """This snapshot's look-ups as read-only mappings that never raise (see :class:`OrgView`).
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org
+        >>> sorted(sample_org().view.reps_of["dist-a"])
+        ['rep-a1', 'rep-a2']
+        """
+        return OrgView(
+            self._users,
+            self._regions,
+            self._distributor_of,
+            self._reps,
+            self._members,
+            self._managed,
+            self._sharing,
+            self._settings,
+        )
 
     def user(self, user_id: str) -> User:
         """Return the user with id ``user_id``.
