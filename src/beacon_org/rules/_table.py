@@ -1,0 +1,319 @@
+"""The rule table: who may do what in a Beacon organisation, stated once, as data.
+
+Read this module first. Each *relation* of the org is named once, with the change to the org that
+creates it (the text a denial suggests). Each *permission* is a short list of *grants*; a grant is
+a chain of relations from the object asked about to the asking user, the roles that may stand at
+the end of the chain, the account bars that stop it, and its reason code. "A regional manager
+sees the cases of the members of the regions it manages" is the one line::
+
+    Grant("regional-manager-of-representative", ("representative", "region", "manager"),
+          {Role.REGIONAL_MANAGER})
+
+Everything else is derived from this table: the in-process evaluator's per-user look-ups, the
+explanation paths (the chain walked back from the asking user), the denial suggestions (the
+missing edge of a chain), the reverse questions (``case_viewers``), the access diff's neighbours,
+and the SpiceDB, Cedar and OpenFGA texts. The hand-written reference model in
+``tests/test_stateful.py`` is the independent check of this table.
+
+What is procedure rather than relation stays code that uses the table: setup checks and
+readiness, the transfer lifecycle, expiry dates, the checks of a new case's data.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from .._model import Role
+
+__all__ = [
+    "ACTING",
+    "ALL_ROLES",
+    "BACK_OFFICE",
+    "CASE_PERMISSIONS",
+    "FIELD",
+    "HOLDERS",
+    "PERMISSIONS",
+    "RELATIONS",
+    "RULES",
+    "SIGNED_IN",
+    "Bar",
+    "Condition",
+    "Grant",
+    "Permission",
+    "Relation",
+    "RuleTable",
+]
+
+
+class Bar(enum.Enum):
+    """A fact about an account that keeps it from acting, with its reason code and fix."""
+
+    INACTIVE = ("inactive", "reactivate {user}")
+    LOCKED = ("locked", "complete training for {user}")
+    CUSTODIAN_ONLY = ("custodian-only", "turn off custodian-only for {user}")
+
+    @property
+    def reason(self) -> str:
+        """The reason code of a denial this bar causes."""
+        return self.value[0]
+
+    @property
+    def fix(self) -> str:
+        """The change that lifts the bar (``{user}``: the barred user's id)."""
+        return self.value[1]
+
+
+#: A user may act only while active and trained, and not custodian-only (order: the order a
+#: back-office person fixes things in, which is the order denials name them).
+ACTING = (Bar.INACTIVE, Bar.LOCKED, Bar.CUSTODIAN_ONLY)
+#: Signed in: active and trained. A custodian-only user still views its own cases.
+SIGNED_IN = (Bar.INACTIVE, Bar.LOCKED)
+
+BACK_OFFICE = frozenset({Role.PRIMARY_ADMIN, Role.ADMIN, Role.OPERATIONS})
+FIELD = frozenset({Role.SALES, Role.DISTRIBUTOR, Role.FACILITY_MANAGER})
+HOLDERS = FIELD  # the roles that hold inventory (and ORG_CUSTODY, which is not a user)
+ALL_ROLES = frozenset(Role)
+
+
+@attrs.frozen
+class Relation:
+    """One kind of edge of the org, from objects of the types ``source`` to one of type ``target``.
+
+    ``creates`` is the change to the org that adds such an edge, as a suggestion template:
+    ``{source}`` and ``{target}`` are the two ids (None: no change to the org creates it, for
+    example a case's own fields). ``in_path`` is False for an edge that explanation paths skip
+    (the organisation node between a case and the back office).
+    """
+
+    name: str
+    source: tuple[str, ...]
+    target: str
+    doc: str
+    creates: str | None = None
+    in_path: bool = True
+
+
+@attrs.frozen
+class Condition:
+    """A fact about the object (or a node of a chain) a grant needs, with the denial it gives."""
+
+    name: str
+    denial: str
+    doc: str
+    fix: str | None = None
+
+
+def _roles(roles: Iterable[Role]) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+@attrs.frozen
+class Grant:
+    """One way to hold a permission: the chain from the object to the asking user.
+
+    ``chain`` names relations walked from the object asked about; the asking user is the last
+    node. ``roles``: the roles it may have; ``bars``: the account facts that stop it;
+    ``requires``: conditions on the object; ``via``: conditions on the chain's intermediate nodes,
+    keyed by their position in the chain (0: the node the first relation reaches).
+    """
+
+    reason: str
+    chain: tuple[str, ...]
+    roles: frozenset[Role] = attrs.field(converter=_roles)
+    bars: tuple[Bar, ...] = ACTING
+    requires: tuple[str, ...] = ()
+    via: tuple[tuple[int, str], ...] = ()
+
+
+@attrs.frozen
+class Permission:
+    """A question services ask, on objects of type ``on``: the union of its grants.
+
+    ``unless``: conditions on the object that deny whatever the grants say (checked first);
+    ``read_only``: reason code of a grant of ``like`` -> the denial given when that grant holds
+    for ``like`` but not for this permission (a sales sub-rep views but does not edit).
+    """
+
+    name: str
+    on: str
+    grants: tuple[Grant, ...]
+    unless: tuple[str, ...] = ()
+    like: str | None = None
+    read_only: tuple[tuple[str, str], ...] = ()
+
+    def grants_for(self, role: Role) -> tuple[Grant, ...]:
+        """The grants a user of ``role`` may hold, in the table's order."""
+        return tuple(g for g in self.grants if role in g.roles)
+
+
+@attrs.frozen
+class RuleTable:
+    """The relations, the conditions and the permissions, by name."""
+
+    relations: tuple[Relation, ...]
+    conditions: tuple[Condition, ...]
+    permissions: tuple[Permission, ...]
+
+    def relation(self, name: str) -> Relation:
+        """The relation called ``name``."""
+        for r in self.relations:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    def condition(self, name: str) -> Condition:
+        """The condition called ``name``."""
+        for c in self.conditions:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def permission(self, name: str) -> Permission:
+        """The permission called ``name``."""
+        for p in self.permissions:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+# --- the relations ------------------------------------------------------------------------------
+# fmt: off
+R = Relation
+RELATIONS = (
+    # the fields of a case, of an item, and what everything belongs to
+    R("org", ("case", "item", "user"), "organization", "everything belongs to the organisation", in_path=False),
+    R("representative", ("case",), "user", "the case's representative"),
+    R("sub_rep", ("case",), "user", "the case's sub-rep"),
+    R("facility", ("case",), "facility", "the facility where the case takes place"),
+    R("holder", ("item",), "user", "the item's custodian (a user, or ORG_CUSTODY: the organisation)"),
+    # the org
+    R("distributor", ("user",), "user", "a sales rep's distributor", creates="assign {source} to {target}"),
+    R("rep", ("user",), "user", "a distributor's reps", creates="assign {target} to {source}"),
+    R("region", ("user",), "region", "a sales or distributor user's region", creates="set {source}'s region to {target}"),
+    R("manager", ("region",), "user", "a region's regional manager", creates="make {target} the manager of region {source}"),
+    R("facility_manager", ("facility",), "user", "the facility managers of a facility", creates="add facility {source} to {target}"),
+    R("back_office", ("organization",), "user", "the primary admin, admin and operations users", in_path=False),
+    R("self", ("user",), "user", "a user itself"),
+)
+
+C = Condition
+CONDITIONS = (
+    C("open", "case-closed", "the case is not closed (paid, completed, closed, cancelled)"),
+    C("closed", "case-open", "the case is closed: only a closed case is reopened"),
+    C("reopen_setting", "reopen-disabled", "org.settings.field_users_can_reopen_cases", fix="allow field users to reopen cases"),
+    C("transfer_setting", "transfers-disabled", "org.settings.field_users_can_transfer"),
+    C("item_active", "item-inactive", "the item is active"),
+    C("not_on_hold", "item-on-hold", "the item is not on hold after a declined transfer"),
+    C("unexpired", "item-expired", "the item's expires date is not before the date asked about"),
+    C("shares", "not-shared", "the distributor shares its inventory with its reps", fix="turn on shared inventory for {node}"),
+    C("active", "distributor-inactive", "the distributor is active (else its pool is closed)", fix="reactivate {node}"),
+)
+
+# --- the permissions ----------------------------------------------------------------------------
+
+G = Grant
+RM = frozenset({Role.REGIONAL_MANAGER})
+DIST = frozenset({Role.DISTRIBUTOR})
+SALES = frozenset({Role.SALES})
+FM = frozenset({Role.FACILITY_MANAGER})
+SALES_DIST = SALES | DIST
+OPEN = ("open",)
+POOL = ((0, "shares"), (0, "active"))  # the holder: a distributor that shares and is active
+ORG_WIDE = G("org-wide", ("org", "back_office"), BACK_OFFICE)
+
+VIEW_CASE = Permission("view_case", "case", (
+    ORG_WIDE,
+    G("representative", ("representative",), FIELD, bars=SIGNED_IN),
+    G("sub-rep", ("sub_rep",), SALES_DIST),
+    G("distributor-of-representative", ("representative", "distributor"), DIST),
+    G("distributor-of-sub-rep", ("sub_rep", "distributor"), DIST),
+    G("regional-manager-of-representative", ("representative", "region", "manager"), RM),
+    G("regional-manager-of-sub-rep", ("sub_rep", "region", "manager"), RM),
+    G("managed-facility", ("facility", "facility_manager"), FM),
+))
+
+EDIT_CASE = Permission("edit_case", "case", (
+    ORG_WIDE,
+    G("representative", ("representative",), FIELD, requires=OPEN),
+    G("sub-rep", ("sub_rep",), DIST, requires=OPEN),
+    G("distributor-of-representative", ("representative", "distributor"), DIST, requires=OPEN),
+    G("distributor-of-sub-rep", ("sub_rep", "distributor"), DIST, requires=OPEN),
+    G("regional-manager-of-representative", ("representative", "region", "manager"), RM, requires=OPEN),
+    G("regional-manager-of-sub-rep", ("sub_rep", "region", "manager"), RM, requires=OPEN),
+), like="view_case", read_only=(("sub-rep", "sub-rep-read-only"), ("managed-facility", "facility-read-only")))
+
+# Reopening: a closed case, by org-wide roles, and by the sales and distributor users who could
+# edit it were it open, while the setting allows it ("What settings are available...").
+REOPEN_CASE = Permission("reopen_case", "case", (
+    ORG_WIDE,
+    *(attrs.evolve(g, roles=g.roles & SALES_DIST, requires=("reopen_setting",)) for g in EDIT_CASE.grants[1:]),
+), unless=("closed",), like="edit_case",
+   read_only=tuple((g.reason, "reopen-not-for-role") for g in EDIT_CASE.grants[1:]))
+
+PULL_REPORTS = Permission("pull_reports", "user", (
+    ORG_WIDE,
+    G("self", ("self",), ALL_ROLES),
+    G("distributor-of-rep", ("distributor",), DIST),
+    G("regional-manager-of-member", ("region", "manager"), RM),
+))
+
+# Entering a case with this user as its representative (the facility and sub-rep are checks of
+# the new case's data, not relations).
+CREATE_CASE = Permission("create_case", "user", (
+    ORG_WIDE,
+    G("representative", ("self",), FIELD),
+    G("distributor-of-representative", ("distributor",), DIST),
+    G("regional-manager-of-representative", ("region", "manager"), RM),
+))
+
+USE_ITEM = Permission("use_item", "item", (
+    G("org-custody", ("holder", "back_office"), BACK_OFFICE),
+    G("own-custody", ("holder",), HOLDERS),
+    G("shared-inventory", ("holder", "rep"), SALES, via=POOL),
+), unless=("item_active", "not_on_hold", "unexpired"))
+
+VIEW_ITEM = Permission("view_item", "item", (
+    G("org-wide", ("org", "back_office"), BACK_OFFICE),
+    G("own-custody", ("holder",), HOLDERS),
+    G("distributor-of-rep", ("holder", "distributor"), DIST),
+    G("regional-manager-of-member", ("holder", "region", "manager"), RM),
+    G("shared-inventory", ("holder", "rep"), SALES, via=POOL),
+))
+
+# Moving an item (the recipient's own checks are the transfer's procedure, in _transfer.py).
+MOVE_ITEM = Permission("move_item", "item", (
+    G("org-wide", ("org", "back_office"), BACK_OFFICE),
+    G("regional-manager-of-member", ("holder", "region", "manager"), RM),
+    G("own-custody", ("holder",), SALES_DIST, requires=("transfer_setting",)),
+    G("own-custody", ("holder",), FM),
+    G("distributor-of-rep", ("holder", "distributor"), DIST, requires=("transfer_setting",)),
+    G("shared-inventory", ("holder", "rep"), SALES, requires=("transfer_setting",), via=POOL),
+), unless=("item_active", "not_on_hold"))
+
+# Who accepts or declines a transfer for its recipient ("Receiving a Transfer").
+ACT_FOR_RECIPIENT = Permission("act_for_recipient", "user", (
+    ORG_WIDE,
+    G("recipient", ("self",), ALL_ROLES),
+    G("distributor-of-rep", ("distributor",), DIST),
+    G("regional-manager-of-member", ("region", "manager"), RM),
+))
+# fmt: on
+
+CASE_PERMISSIONS = (VIEW_CASE, EDIT_CASE, REOPEN_CASE)
+PERMISSIONS = (
+    VIEW_CASE,
+    EDIT_CASE,
+    REOPEN_CASE,
+    PULL_REPORTS,
+    CREATE_CASE,
+    USE_ITEM,
+    VIEW_ITEM,
+    MOVE_ITEM,
+    ACT_FOR_RECIPIENT,
+)
+
+#: The rule table of beacon_org.
+RULES = RuleTable(RELATIONS, CONDITIONS, PERMISSIONS)
