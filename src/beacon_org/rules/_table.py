@@ -27,6 +27,7 @@ from collections.abc import Iterable
 import attrs
 
 from .._model import Role
+from .._org import MANAGES, MEMBER, REP
 
 __all__ = [
     "ACTING",
@@ -85,7 +86,8 @@ class Relation:
     ``creates`` is the change to the org that adds such an edge, as a suggestion template:
     ``{source}`` and ``{target}`` are the two ids (None: no change to the org creates it, for
     example a case's own fields). ``in_path`` is False for an edge that explanation paths skip
-    (the organisation node between a case and the back office).
+    (the organisation node between a case and the back office). ``graph``: the ``relation``
+    attribute of this relation's edges in :attr:`~beacon_org.Org.graph` (None: not drawn there).
     """
 
     name: str
@@ -94,6 +96,7 @@ class Relation:
     doc: str
     creates: str | None = None
     in_path: bool = True
+    graph: str | None = None
 
 
 @attrs.frozen
@@ -191,9 +194,9 @@ RELATIONS = (
     R("holder", ("item",), "user", "the item's custodian (a user, or ORG_CUSTODY: the organisation)"),
     # the org
     R("distributor", ("user",), "user", "a sales rep's distributor", creates="assign {source} to {target}"),
-    R("rep", ("user",), "user", "a distributor's reps", creates="assign {target} to {source}"),
-    R("region", ("user",), "region", "a sales or distributor user's region", creates="set {source}'s region to {target}"),
-    R("manager", ("region",), "user", "a region's regional manager", creates="make {target} the manager of region {source}"),
+    R("rep", ("user",), "user", "a distributor's reps", creates="assign {target} to {source}", graph=REP),
+    R("region", ("user",), "region", "a sales or distributor user's region", creates="set {source}'s region to {target}", graph=MEMBER),
+    R("manager", ("region",), "user", "a region's regional manager", creates="make {target} the manager of region {source}", graph=MANAGES),
     R("facility_manager", ("facility",), "user", "the facility managers of a facility", creates="add facility {source} to {target}"),
     R("back_office", ("organization",), "user", "the primary admin, admin and operations users", in_path=False),
     R("self", ("user",), "user", "a user itself"),
@@ -249,7 +252,7 @@ EDIT_CASE = Permission("edit_case", "case", (
 # edit it were it open, while the setting allows it ("What settings are available...").
 REOPEN_CASE = Permission("reopen_case", "case", (
     ORG_WIDE,
-    *(attrs.evolve(g, roles=g.roles & SALES_DIST, requires=("reopen_setting",)) for g in EDIT_CASE.grants[1:]),
+    *(attrs.evolve(g, roles=g.roles & SALES_DIST, requires=("reopen_setting",)) for g in EDIT_CASE.grants[1:] if g.roles & SALES_DIST),
 ), unless=("closed",), like="edit_case",
    read_only=tuple((g.reason, "reopen-not-for-role") for g in EDIT_CASE.grants[1:]))
 

@@ -1,0 +1,106 @@
+"""How each relation of the rule table is read from an org: the one place that knows it.
+
+:func:`forward` follows a relation from its source to its targets, :func:`reverse` from a target
+back to its sources, both over the org's read view (:class:`~beacon_org.OrgView`). The relations
+on a case's or an item's own fields (``org``, ``representative``, ``sub_rep``, ``facility``,
+``holder``) are read from the row, not the org: they are the first hop of a chain, and the
+evaluator keys its look-ups by them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from .._model import ORG_CUSTODY, Role
+from .._org import OrgView
+
+__all__ = ["FIELD_RELATIONS", "ORG_RELATIONS", "forward", "reverse"]
+
+_EMPTY: frozenset[str] = frozenset()
+
+Step = Callable[[OrgView, str], Iterable[str]]
+
+
+def _distributor(view: OrgView, user_id: str) -> Iterable[str]:
+    distributor = view.distributor_of.get(user_id)
+    return () if distributor is None else (distributor,)
+
+
+def _reps(view: OrgView, user_id: str) -> Iterable[str]:
+    return view.reps_of.get(user_id, _EMPTY)
+
+
+def _region(view: OrgView, user_id: str) -> Iterable[str]:
+    user = view.users.get(user_id)
+    return () if user is None or user.region is None else (user.region,)
+
+
+def _members(view: OrgView, region_id: str) -> Iterable[str]:
+    return view.members_of.get(region_id, _EMPTY)
+
+
+def _manager(view: OrgView, region_id: str) -> Iterable[str]:
+    region = view.regions.get(region_id)
+    return () if region is None or region.manager is None else (region.manager,)
+
+
+def _managed(view: OrgView, user_id: str) -> Iterable[str]:
+    return view.managed_by.get(user_id, _EMPTY)
+
+
+def _facility_managers(view: OrgView, facility_id: str) -> Iterable[str]:
+    # No index by facility: a scan (used for explanations and reverse questions, not decisions).
+    return [
+        u.id
+        for u in view.users.values()
+        if u.role is Role.FACILITY_MANAGER and facility_id in u.facilities
+    ]
+
+
+def _facilities(view: OrgView, user_id: str) -> Iterable[str]:
+    user = view.users.get(user_id)
+    if user is None or user.role is not Role.FACILITY_MANAGER:
+        return ()
+    return user.facilities
+
+
+def _back_office(view: OrgView, org_id: str) -> Iterable[str]:
+    if org_id != ORG_CUSTODY:
+        return ()
+    return [u.id for u in view.users.values() if u.role.is_org_wide]
+
+
+def _organisation(view: OrgView, user_id: str) -> Iterable[str]:
+    user = view.users.get(user_id)
+    return (ORG_CUSTODY,) if user is not None and user.role.is_org_wide else ()
+
+
+def _self(view: OrgView, user_id: str) -> Iterable[str]:
+    return (user_id,) if user_id in view.users else ()
+
+
+# relation name -> (forward, reverse)
+_STEPS: dict[str, tuple[Step, Step]] = {
+    "distributor": (_distributor, _reps),
+    "rep": (_reps, _distributor),
+    "region": (_region, _members),
+    "manager": (_manager, _managed),
+    "facility_manager": (_facility_managers, _facilities),
+    "back_office": (_back_office, _organisation),
+    "self": (_self, _self),
+}
+
+#: The relations read from the org (the rest are fields of the case or item asked about).
+ORG_RELATIONS = frozenset(_STEPS)
+#: The relations read from a case's or an item's row.
+FIELD_RELATIONS = frozenset({"org", "representative", "sub_rep", "facility", "holder"})
+
+
+def forward(view: OrgView, relation: str, source: str) -> Iterable[str]:
+    """The ids ``relation`` leads to from ``source`` (empty for unknown ids)."""
+    return _STEPS[relation][0](view, source)
+
+
+def reverse(view: OrgView, relation: str, target: str) -> Iterable[str]:
+    """The ids from which ``relation`` leads to ``target`` (empty for unknown ids)."""
+    return _STEPS[relation][1](view, target)
