@@ -118,11 +118,8 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
         parser.error("--output needs --only (else use --output-dir)")
     s = QUICK if args.quick else FULL
     jobs = [args.only] if args.only else ["service", "scale"]
-    shown = command + (" " + " ".join(argv) if argv else "")
-    if command != "bash scripts/bench":
-        shown = command + (" --quick" if args.quick else "")
-    elif args.quick:
-        shown = f"{command} --quick"
+    shown = command + (" --quick" if args.quick else "")
+    shown += f" --passes {args.passes}" if args.passes else ""
 
     def where(job: str) -> Path | None:
         if args.output is not None:
