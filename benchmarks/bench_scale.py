@@ -271,7 +271,11 @@ def million(cases: int, users: int, passes: int = 3) -> dict[str, Any]:
             vis.visible_cases(user_id, index)
             times.append(time.process_time_ns() - start)
         times.sort()
-        visible[role.value] = {"seen": len(seen), "best": times[0], "median": times[len(times) // 2]}
+        visible[role.value] = {
+            "seen": len(seen),
+            "best": times[0],
+            "median": times[len(times) // 2],
+        }
     peak = high_water()
     return {
         "cases": cases,

@@ -80,7 +80,7 @@ class Figure:
     best: float
     median: float
     unit: str = "ns"
-    versus: str = ""  # e.g. "4.8× bare call"
+    versus: str = ""  # a ratio to another figure, in words
     note: str = ""
 
     def cell(self, value: float) -> str:
@@ -120,7 +120,7 @@ class Report:
         if self.intro:
             lines += [self.intro, ""]
         if self.verdicts:
-            lines += targets_table(self.verdicts) + [""]
+            lines += [*targets_table(self.verdicts), ""]
         lines += [
             "| figure | best | median | compared | note |",
             "| --- | ---: | ---: | --- | --- |",

@@ -152,7 +152,9 @@ SERVICE: Sequence[Target] = tuple(_service())
 #: The targets of the org's size (issue 7, kept by issue 13), and the memory figures issue 13 asks
 #: to see (reported).
 SCALE: Sequence[Target] = (
-    Target(LOAD, LOAD, "seconds to load 100,000 users with from_dict", "value", None, 1, True, "s", 7),
+    Target(
+        LOAD, LOAD, "seconds to load 100,000 users with from_dict", "value", None, 1, True, "s", 7
+    ),
     Target(
         LOAD_PEAK,
         LOAD_PEAK,

@@ -34,7 +34,8 @@ def test_quick_run_completes_and_the_engines_agree(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "engines agree: Cedar" in done.stdout
-    assert "pycasbin" in done.stdout and "SpiceDB" in done.stdout
+    assert "pycasbin" in done.stdout
+    assert "SpiceDB" in done.stdout
     # The reports are files the docs page includes; the script never rewrites the page.
     assert page.read_text(encoding="utf-8") == before
     service = (tmp_path / "service-results.md").read_text(encoding="utf-8")
