@@ -8,6 +8,8 @@ Two jobs, each written to a Markdown report that docs/performance.md includes:
 - the service workload (benchmarks/bench_service.py): decisions on new case objects against a
   bare call, Cedar, pycasbin and SpiceDB, engines checked for agreement first;
   ``benchmarks/service-results.md``;
+- changes (benchmarks/bench_incremental.py): diff_access and relationship_changes for one
+  change, check_setup and readiness at size; ``benchmarks/changes-results.md``;
 - the org's size (benchmarks/bench_scale.py): from_dict, one change, the look-ups' memory, a
   million indexed cases; ``benchmarks/results.md``.
 
@@ -30,13 +32,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_incremental import ChangesJob
 from bench_scale import ScaleJob
 from bench_service import ServiceJob, agree
 from report import Report, uptime
 from workload import workload
 
 HERE = Path(__file__).resolve().parent
-FILES = {"service": "service-results.md", "scale": "results.md"}
+FILES = {"service": "service-results.md", "changes": "changes-results.md", "scale": "results.md"}
 
 __all__ = ["FULL", "QUICK", "Sizes", "agree", "interleave", "main"]
 
@@ -55,6 +58,7 @@ class Sizes:
     big_users: int  # from_dict, one change, look-ups' memory
     million: int  # indexed cases
     scale_passes: int
+    setup: tuple[int, int, int]  # check_setup's users, groups, items
 
 
 FULL = Sizes(
@@ -68,6 +72,7 @@ FULL = Sizes(
     big_users=100_000,
     million=1_000_000,
     scale_passes=3,
+    setup=(50_000, 500, 20_000),
 )
 QUICK = Sizes(
     users=2_000,
@@ -80,6 +85,7 @@ QUICK = Sizes(
     big_users=10_000,
     million=20_000,
     scale_passes=2,
+    setup=(5_000, 50, 2_000),
 )
 
 
@@ -107,7 +113,7 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a small smoke run (about a minute)")
     parser.add_argument("--passes", type=int, help="interleaved passes (default 5; --quick 3)")
-    parser.add_argument("--only", choices=sorted(FILES), help="run one job")
+    parser.add_argument("--only", choices=sorted(FILES), help="run one job (default: all three)")
     parser.add_argument(
         "--output-dir", type=Path, help="where to write the reports (default: benchmarks/)"
     )
@@ -117,7 +123,7 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
     if args.output is not None and args.only is None:
         parser.error("--output needs --only (else use --output-dir)")
     s = QUICK if args.quick else FULL
-    jobs = [args.only] if args.only else ["service", "scale"]
+    jobs = [args.only] if args.only else ["service", "changes", "scale"]
     shown = command + (" --quick" if args.quick else "")
     shown += f" --passes {args.passes}" if args.passes else ""
 
@@ -129,10 +135,13 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
         # A smoke run writes only where it is told to, so it never replaces the real figures.
         return None if args.quick else HERE / FILES[job]
 
-    if "service" in jobs:
-        started, load = time.perf_counter(), uptime()
+    w = None
+    if "service" in jobs or "changes" in jobs:
         w = workload(s.users, s.cases, s.items, s.questions)
         log(f"org of {len(w.org.users):,} users, {len(w.cases):,} cases, {len(w.items):,} items")
+    if "service" in jobs:
+        assert w is not None
+        started, load = time.perf_counter(), uptime()
         job = ServiceJob(w, s.engine_questions, s.spicedb_questions)
         try:
             samples = interleave(job.one_pass, args.passes or s.passes)
@@ -143,8 +152,19 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
                 job.profile()
         finally:
             job.close()
-        del w, job
+        del job
         gc.collect()
+    if "changes" in jobs:
+        assert w is not None
+        started, load = time.perf_counter(), uptime()
+        changes = ChangesJob(w, *s.setup)
+        samples = interleave(changes.one_pass, args.passes or s.scale_passes)
+        report = Report("Changes and setup checks", shown, load)
+        changes.report(samples, report)
+        report.write(where("changes"), time.perf_counter() - started)
+        del changes
+    del w
+    gc.collect()
     if "scale" in jobs:
         started, load = time.perf_counter(), uptime()
         scale = ScaleJob(s.big_users, s.million, s.users)

@@ -63,6 +63,8 @@ DECISIONS = {"view": VIEW_CASE, "edit": EDIT_CASE, "use": USE}
 LOAD = "from_dict (load the org)"
 LOAD_PEAK = "from_dict peak memory"
 CHANGE = "one change on that org"
+DECISION = "one decision (can_view_case, new bo.Case)"
+SETUP = "check_setup + readiness of every group"
 
 
 def engine_figure(engine: str, decision: str) -> str:
@@ -178,6 +180,54 @@ SCALE: Sequence[Target] = (
         7,
     ),
 )
+
+
+def diff_figure(change: str) -> str:
+    return f"diff_access: {change}"
+
+
+def relationships_figure(change: str) -> str:
+    return f"relationship_changes: {change}"
+
+
+def per_change(figure: str) -> str:
+    """The figure of ``figure`` divided by the changes it found."""
+    return f"{figure}, per change found"
+
+
+def changes(kinds: Sequence[str]) -> list[Target]:
+    """Issue 13's targets for one change of each kind, and for check_setup at size."""
+    out = []
+    for kind in kinds:
+        for figure, found in (
+            (diff_figure(kind), "access change found"),
+            (relationships_figure(kind), "relationship written or deleted"),
+        ):
+            out.append(
+                Target(
+                    figure,
+                    per_change(figure),
+                    f"the call's cost per {found}, against one decision",
+                    "times",
+                    DECISION,
+                    50,
+                    at_most=True,
+                    unit="× a decision",
+                )
+            )
+    out.append(
+        Target(
+            SETUP,
+            SETUP,
+            "seconds for 50,000 users, 500 groups and 20,000 items",
+            "value",
+            None,
+            2,
+            at_most=True,
+            unit="s",
+        )
+    )
+    return out
 
 
 def measured(target: Target, figures: Mapping[str, float]) -> float | None:

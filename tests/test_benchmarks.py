@@ -39,8 +39,9 @@ def test_quick_run_completes_and_the_engines_agree(tmp_path: Path) -> None:
     # The reports are files the docs page includes; the script never rewrites the page.
     assert page.read_text(encoding="utf-8") == before
     service = (tmp_path / "service-results.md").read_text(encoding="utf-8")
+    changes = (tmp_path / "changes-results.md").read_text(encoding="utf-8")
     scale = (tmp_path / "results.md").read_text(encoding="utf-8")
-    for table in (service, scale):
+    for table in (service, changes, scale):
         assert "| target | figure | against | asked | measured | met |" in table
         assert "by `bash scripts/bench --quick`" in table
         assert "Load (`uptime`)" in table
@@ -63,7 +64,9 @@ def test_quick_run_completes_and_the_engines_agree(tmp_path: Path) -> None:
         "process peak with 20,000 indexed cases",
     ):
         assert figure in scale
-    assert "asked again" not in service + scale
+    for figure in ("diff_access: deactivate a rep", "relationship_changes", "check_setup"):
+        assert figure in changes
+    assert "asked again" not in service + changes + scale
 
 
 def casbin_disagreements(org: bo.Org) -> list[tuple[str, str, str]]:
