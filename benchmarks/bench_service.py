@@ -45,7 +45,7 @@ import targets as t
 from engines_casbin import CasbinRules
 from engines_cedar import CedarRules
 from engines_spicedb import BenchSpiceDB
-from report import Figure, Report
+from report import Figure, Report, fmt_ratio
 from workload import Workload, item_questions, sample
 
 import beacon_org as bo
@@ -297,15 +297,16 @@ class ServiceJob:
 
     def report(self, samples: dict[str, list[float]], report: Report) -> None:
         best = {k: min(v) for k, v in samples.items()}
+        engines = {t.engine_figure(e, d): f for e in t.ENGINES for d, f in t.DECISIONS.items()}
         for name, values in samples.items():
-            base = t.BARE_ITEM if name in (t.BARE_ITEM, t.USE) or name.endswith(" use") else None
-            base = base or t.BARE_CASE
+            base = t.BARE_ITEM if name in (t.BARE_ITEM, t.USE) else t.BARE_CASE
+            base = engines.get(name, base)  # an engine: how many times beacon_org's figure
             report.add(
                 Figure(
                     name,
                     min(values),
                     statistics.median(values),
-                    versus=f"{best[name] / best[base]:,.2f}× {base}",
+                    versus=f"{fmt_ratio(best[name] / best[base])}× {base}",
                 )
             )
         report.verdicts = t.judge(t.SERVICE, report.values())
