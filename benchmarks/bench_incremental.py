@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -111,6 +112,33 @@ class ChangesJob:
         bo.check_setup(self.setup_org, self.setup_items, on=ON)
         readiness_of_every_group(self.setup_org, self.setup_items, on=ON)
         out[t.SETUP] = time.process_time_ns() - start
+        return out
+
+    def hot_calls(self) -> list[tuple[str, Callable[[], object]]]:
+        """The calls a profile of this job looks at: one of each per change, check_setup."""
+        w, out = self.w, []
+        for name, after in self.changes.items():
+            out.append(
+                (
+                    t.diff_figure(name),
+                    lambda a=after: bo.diff_access(w.org, a, cases=self.index, items=w.items),
+                )
+            )
+            out.append(
+                (
+                    t.relationships_figure(name),
+                    lambda a=after: relationship_changes(w.org, a, w.cases, w.items),
+                )
+            )
+        out.append(
+            (
+                t.SETUP,
+                lambda: (
+                    bo.check_setup(self.setup_org, self.setup_items, on=ON),
+                    readiness_of_every_group(self.setup_org, self.setup_items, on=ON),
+                ),
+            )
+        )
         return out
 
     def report(self, samples: dict[str, list[float]], report: Report) -> None:

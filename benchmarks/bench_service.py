@@ -29,9 +29,6 @@ Run alone (writes benchmarks/service-results.md)::
 
 from __future__ import annotations
 
-import cProfile
-import io
-import pstats
 import statistics
 import sys
 import time
@@ -338,27 +335,21 @@ class ServiceJob:
             "`custodian_of.get(item_id) == user_id` over the same item questions.",
         ]
 
-    def profile(self) -> None:
-        """cProfile of the hot calls (what bounds a figure), printed."""
+    def hot_calls(self) -> list[tuple[str, Callable[[], object]]]:
+        """The calls a profile of this job looks at, each over one pass's questions."""
         new_cases, new_rows = fresh_cases(self.specs, 99), fresh_rows(self.specs, 99)
         pass_items = item_questions(self.w.org, self.w.items, len(self.users), seed=99)
         item_users = [u for u, _ in pass_items]
         item_ids = [i for _, i in pass_items]
         vis, users = self.vis, self.users
-        for label, call in (
+        return [
             (t.VIEW_CASE, lambda: loop(vis.can_view_case, users, new_cases)),
             (t.VIEW_ROW, lambda: loop(vis.can_view_case, users, new_rows)),
             (t.EDIT_CASE, lambda: loop(vis.can_edit_case, users, new_cases)),
+            (t.EDIT_ROW, lambda: loop(vis.can_edit_case, users, new_rows)),
             (t.USE, lambda: loop(self.custody.can_use, item_users, item_ids)),
             (t.BUILD_CASE, lambda: build_loop(self.specs)),
-        ):
-            profiler = cProfile.Profile()
-            profiler.runcall(call)
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(8)
-            body = out.getvalue()
-            start = body.find("   ncalls")
-            print(f"\n--- profile: {label} ---\n{body[start:].rstrip()}", flush=True)
+        ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

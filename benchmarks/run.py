@@ -23,7 +23,10 @@ with ``--only``, ``--output``) is given.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
+import io
+import pstats
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -105,6 +108,17 @@ def interleave(one_pass: Callable[[int], dict[str, float]], passes: int) -> dict
     return samples
 
 
+def profile(calls: Sequence[tuple[str, Callable[[], object]]], rows: int = 10) -> None:
+    """cProfile each call once and print its costliest functions (by own time): what bounds it."""
+    for label, call in calls:
+        profiler = cProfile.Profile()
+        profiler.runcall(call)
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(rows)
+        body = out.getvalue()
+        print(f"\n--- profile: {label} ---\n{body[body.find('   ncalls') :].rstrip()}", flush=True)
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -118,7 +132,7 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
         "--output-dir", type=Path, help="where to write the reports (default: benchmarks/)"
     )
     parser.add_argument("--output", type=Path, help="with --only: the report's file")
-    parser.add_argument("--profile", action="store_true", help="cProfile the service's hot calls")
+    parser.add_argument("--profile", action="store_true", help="then cProfile each job's hot calls")
     args = parser.parse_args(argv)
     if args.output is not None and args.only is None:
         parser.error("--output needs --only (else use --output-dir)")
@@ -149,7 +163,7 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
             job.report(samples, report)
             report.write(where("service"), time.perf_counter() - started)
             if args.profile:
-                job.profile()
+                profile(job.hot_calls())
         finally:
             job.close()
         del job
@@ -162,6 +176,8 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
         report = Report("Changes and setup checks", shown, load)
         changes.report(samples, report)
         report.write(where("changes"), time.perf_counter() - started)
+        if args.profile:
+            profile(changes.hot_calls())
         del changes
     del w
     gc.collect()
@@ -172,6 +188,8 @@ def main(argv: Sequence[str] | None = None, command: str = "bash scripts/bench")
         report = Report("The org's size: loading, changing, memory", shown, load)
         scale.report(samples, report)
         report.write(where("scale"), time.perf_counter() - started)
+        if args.profile:
+            profile(scale.hot_calls())
     return 0
 
 
