@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 _EMPTY: frozenset[str] = frozenset()
-_MISSING: Any = object()
 _UPDATABLE = frozenset(
     {
         "name",
@@ -117,15 +116,6 @@ class OrgView:
 
     def __repr__(self) -> str:
         return f"<OrgView: {len(self.users)} users, {len(self.regions)} regions>"
-
-
-def _changed_keys(before: PMap[str, Any], after: PMap[str, Any]) -> Iterator[str]:
-    # Only the shards the two maps do not share can hold a difference.
-    for old, new in zip(before._shards, after._shards, strict=True):
-        if old is not new:
-            for key in old.keys() | new.keys():
-                if old.get(key, _MISSING) != new.get(key, _MISSING):
-                    yield key
 
 
 def _flag(name: str, value: object) -> bool:
@@ -434,7 +424,7 @@ class Org:
         """
         found: set[str] = set()
         for name in _LOOKUPS:
-            found.update(_changed_keys(getattr(self, name), getattr(other, name)))
+            found.update(getattr(self, name).differing_keys(getattr(other, name)))
         return frozenset(found)
 
     @property
