@@ -383,16 +383,6 @@ def _walk(
     return nodes
 
 
-def _neighbours(view: OrgView, uid: str) -> set[str]:
-    """The users whose access runs through ``uid``: further along a chain on which it stands."""
-    found: set[str] = set()
-    for chain in _CHAINS:
-        for i in chain.users():
-            if i < len(chain.relations):
-                found |= _walk(view, chain.relations[i:], uid, forward)
-    return found
-
-
 # (case or item, the row's relation, the id that relation names): a set of rows of the caller's.
 _Rows = tuple[str, str, str]
 
