@@ -88,7 +88,9 @@ class PMap(Mapping[K, V]):
         for old, new in zip(self._shards, other._shards, strict=True):
             if old is not new:
                 for key in old.keys() | new.keys():
-                    if old.get(key, _MISSING) != new.get(key, _MISSING):
+                    # A copied shard holds the same value objects: identity settles most keys.
+                    was, now = old.get(key, _MISSING), new.get(key, _MISSING)
+                    if was is not now and was != now:
                         yield key
 
     def set(self, key: K, value: V) -> PMap[K, V]:
