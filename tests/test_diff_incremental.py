@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 
 import beacon_org as bo
-from beacon_org.rules._diff import _Questions
+from beacon_org._org import unchecked_with_user
+from beacon_org.rules._diff import _Changed, _questions
 from beacon_org.testing.strategies import orgs
 
 GROUPS, REPS, CASES_EACH = 4, 15, 4
@@ -72,17 +73,29 @@ def test_moving_a_rep_asks_its_two_distributors_about_its_cases_only(
     assert len(org.users) * len(index) > 500 * len(asked)
 
 
-def test_deactivating_a_rep_asks_it_and_those_its_cases_reach_them_through(
+def test_deactivating_a_rep_asks_only_it_about_its_own_cases(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     org, index = big_org()
     with counted(monkeypatch) as asked:
         diff = bo.diff_access(org, org.deactivate("rep-2-0"), cases=index)
     assert {c.user for c in diff.lost} == {"rep-2-0"}
-    # the rep itself (its own access), its distributor and its region's manager (theirs runs
-    # through it): about the rep's cases only
-    assert {user for user, _ in asked} == {"rep-2-0", "dist-2", "rm-north"}
+    # The table bars only the asking user's account: its distributor and manager keep seeing
+    # its cases, so only the rep is asked, about the cases it could reach.
+    assert {user for user, _ in asked} == {"rep-2-0"}
     assert {case for _, case in asked} == {c.id for c in index.concerning("rep-2-0")}
+
+
+def test_deactivating_a_sharing_distributor_asks_its_reps_about_its_items(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    org, index = big_org()
+    org = org.set_shared_inventory("dist-1", True)
+    items = [bo.InventoryItem(f"i-{n}", "dist-1") for n in range(2)]
+    items += [bo.InventoryItem("i-rep", "rep-1-0")]
+    diff = bo.diff_access(org, org.deactivate("dist-1"), cases=index, items=items)
+    users = {c.user for c in diff.lost if c.permission == "use_item"}
+    assert users == set(org.reps_of("dist-1")) | {"dist-1"}
 
 
 def test_replacing_a_manager_asks_the_two_managers_about_the_region_only(
@@ -120,8 +133,36 @@ def hand_written_neighbours(org: bo.Org, uid: str) -> set[str]:
 
 @given(orgs())
 def test_the_neighbours_walked_from_the_table_are_the_hand_written_ones(org: bo.Org) -> None:
-    # Whose access a change to a user can change: the user and those further along a chain.
+    # Whose access a user's removal (every fact about it at once) can change, as the questions
+    # walked from the table find them: the user and those the old hand-written list named.
     for uid in org.users:
-        questions = _Questions()
-        questions.node(org.view, uid)
-        assert set(questions.rows) - {uid} == hand_written_neighbours(org, uid), uid
+        removed = unchecked_with_user(org, uid, None)
+        asked = set(_questions(_Changed(org, removed)).rows)
+        assert asked - {uid} == hand_written_neighbours(org, uid), uid
+
+
+def test_turning_sharing_off_reads_only_the_distributors_items(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    org, index = big_org()
+    org = org.set_shared_inventory("dist-3", True)
+    holders = sorted(u for u, user in org.users.items() if user.role.has_region)
+    items = [bo.InventoryItem(f"i-{u}-{n}", u) for u in holders for n in range(3)]
+    built: list[int] = []
+    original = bo.Custody.__init__
+
+    def init(self: bo.Custody, org: bo.Org, items: Any = ()) -> None:
+        items = list(items)
+        built.append(len(items))
+        original(self, org, items)
+
+    monkeypatch.setattr(bo.Custody, "__init__", init)
+    with counted(monkeypatch) as asked:
+        diff = bo.diff_access(
+            org, org.set_shared_inventory("dist-3", False), cases=index, items=items
+        )
+    assert {c.user for c in diff.lost} == set(org.reps_of("dist-3"))
+    assert {c.object for c in diff.lost} == {f"i-dist-3-{n}" for n in range(3)}
+    # the rules are asked about the distributor's three items only, before and after; no case
+    assert built == [3, 3]
+    assert asked == []

@@ -11,7 +11,7 @@ asked: the cost follows the change, not the org.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import attrs
@@ -291,7 +291,8 @@ class _Changed:
         new: list[Region] = [
             attrs.evolve(region, manager=None)
             for rid in self.ids
-            if rid not in self.before.regions and (region := self.after.regions.get(rid))
+            if rid not in self.before.regions
+            and (region := self.after.regions.get(rid)) is not None
         ]
         return unchecked_with_regions(before, new)
 
@@ -343,10 +344,9 @@ class _Chain:
     field: str  # the relation read from the row (representative, sub_rep, facility, holder, org)
     relations: tuple[str, ...]  # the relations of the org after it, ending at the asking user
     nodes: tuple[str, ...]  # the type of each node: the field's target, then each relation's
-
-    def users(self) -> Iterator[int]:
-        """The positions of the chain's nodes that are users (the last: the asking user)."""
-        return (i for i, kind in enumerate(self.nodes) if kind == "user")
+    # The positions of the nodes before the asking user that a grant of this chain puts a
+    # condition on (a shared pool's distributor: it shares, it is active).
+    conditioned: frozenset[int] = frozenset()
 
 
 def _compared_chains() -> tuple[_Chain, ...]:
@@ -355,9 +355,12 @@ def _compared_chains() -> tuple[_Chain, ...]:
         permission = RULES.permission(name)
         for grant in permission.grants:
             field, *relations = grant.chain
-            nodes = tuple(RULES.relation(r).target for r in grant.chain)
             key = (permission.on, grant.chain)
-            chains[key] = _Chain(permission.on, field, tuple(relations), nodes)
+            conditioned = frozenset(position for position, _ in grant.via)
+            if key in chains:
+                conditioned |= chains[key].conditioned
+            nodes = tuple(RULES.relation(r).target for r in grant.chain)
+            chains[key] = _Chain(permission.on, field, tuple(relations), nodes, conditioned)
     return tuple(chains.values())
 
 
@@ -412,10 +415,19 @@ class _Questions:
             for asker in askers:
                 self.rows.setdefault(asker, set()).update(rows)
 
-    def node(self, view: OrgView, uid: str) -> None:
-        """The user ``uid`` itself changed: every chain through it, at every place it stands."""
+    def node(self, view: OrgView, uid: str, *, account: bool) -> None:
+        """A fact about the user ``uid`` changed: every chain where a grant reads such a fact.
+
+        A grant reads the account of the user at the end of its chain (its role and bars:
+        ``account``) and the conditions it puts on nodes before it (a shared pool's distributor
+        sharing and active), so those are the places in a chain where ``uid`` matters.
+        """
         for chain in _CHAINS:
-            for i in chain.users():
+            last = len(chain.relations)
+            places = set(chain.conditioned)
+            if account and chain.nodes[last] == "user":
+                places.add(last)
+            for i in places:
                 relations = chain.relations
                 self._through(view, chain, relations[:i], uid, relations[i:], uid)
 
@@ -444,7 +456,7 @@ def _questions(changed: _Changed) -> _Questions:
         if kind is None:
             continue
         old, new = vb.users.get(node), va.users.get(node)
-        if (
+        account = (
             kind == "user"
             and old != new
             and (
@@ -452,9 +464,10 @@ def _questions(changed: _Changed) -> _Questions:
                 or new is None
                 or any(getattr(old, f) != getattr(new, f) for f in _NODE_FIELDS)
             )
-        ) or ((node in vb.sharing) != (node in va.sharing)):
+        )
+        if account or (node in vb.sharing) != (node in va.sharing):
             for view in (vb, va):
-                out.node(view, node)
+                out.node(view, node, account=account)
         # Every edge of a walked relation at this node, in one snapshot and not the other.
         for relation in _WALKED:
             if kind in _SOURCE[relation]:
