@@ -7,7 +7,7 @@ snapshot never has to be rebuilt.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -25,14 +25,26 @@ from ._errors import (
 )
 from ._model import ORG_CUSTODY, OrgSettings, Region, Role, User, to_directory_records
 from ._pmap import PMap
+from ._shape import MANAGES, MEMBER, REP, build_graph, summary_tables
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Org", "OrgView"]
+__all__ = [
+    "MANAGES",
+    "MEMBER",
+    "REP",
+    "Org",
+    "OrgView",
+    "org_from_checked_parts",
+    "unchecked_with_group",
+    "unchecked_with_manager",
+    "unchecked_with_regions",
+    "unchecked_with_sharing",
+    "unchecked_with_user",
+]
 
 _EMPTY: frozenset[str] = frozenset()
-_MISSING: Any = object()
 _UPDATABLE = frozenset(
     {
         "name",
@@ -47,11 +59,8 @@ _UPDATABLE = frozenset(
     }
 )
 
-#: ``relation`` values on the edges of :attr:`Org.graph`.
-REP = "rep"  # distributor -> rep
-MEMBER = "member"  # region -> sales or distributor user
-MANAGES = "manages"  # regional manager -> region
-
+# The ``relation`` values on the edges of :attr:`Org.graph` (REP, MEMBER, MANAGES) are named in
+# ``_shape``, which builds the graph; they are imported here for the rule table.
 
 # The look-ups keyed by user or region id (``_emails`` is keyed by email and follows ``_users``).
 _LOOKUPS = ("_users", "_regions", "_distributor_of", "_reps", "_members", "_managed", "_sharing")
@@ -107,15 +116,6 @@ class OrgView:
 
     def __repr__(self) -> str:
         return f"<OrgView: {len(self.users)} users, {len(self.regions)} regions>"
-
-
-def _changed_keys(before: PMap[str, Any], after: PMap[str, Any]) -> Iterator[str]:
-    # Only the shards the two maps do not share can hold a difference.
-    for old, new in zip(before._shards, after._shards, strict=True):
-        if old is not new:
-            for key in old.keys() | new.keys():
-                if old.get(key, _MISSING) != new.get(key, _MISSING):
-                    yield key
 
 
 def _flag(name: str, value: object) -> bool:
@@ -260,9 +260,7 @@ class Org:
         >>> [(g["distributor"], g["reps"], g["shared_inventory"]) for g in sample_org().summary()["groups"]]
         [('dist-a', 2, True), ('dist-b', 3, False)]
         """
-        from .graph._summary import summary
-
-        return summary(self)
+        return summary_tables(self.view)
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -426,7 +424,7 @@ class Org:
         """
         found: set[str] = set()
         for name in _LOOKUPS:
-            found.update(_changed_keys(getattr(self, name), getattr(other, name)))
+            found.update(getattr(self, name).differing_keys(getattr(other, name)))
         return frozenset(found)
 
     @property
@@ -459,9 +457,7 @@ class Org:
     def _nx(self) -> nx.DiGraph[str]:
         # Built on first use and kept: the snapshot never changes, so neither does its graph.
         if self._graph is None:
-            from .graph._build import build_graph
-
-            self._graph = build_graph(self)
+            self._graph = build_graph(self.view)
         return self._graph
 
     # --- changes ---------------------------------------------------------------------------------
@@ -929,40 +925,142 @@ class Org:
             raise InvalidChangeError(msg)
         return self._replace(_settings=attrs.evolve(self._settings, **settings))
 
-    # --- bulk construction (used by from_dict) -----------------------------------------------------
 
-    @classmethod
-    def _from_parts(
-        cls,
-        *,
-        users: dict[str, User],
-        regions: dict[str, Region],
-        distributor_of: dict[str, str],
-        sharing: Iterable[str],
-        settings: OrgSettings,
-    ) -> Org:
-        # The caller has checked every rule; this only derives the look-ups in one pass each.
-        members: dict[str, set[str]] = {}
-        for user in users.values():
-            if user.region is not None:
-                members.setdefault(user.region, set()).add(user.id)
-        managed: dict[str, set[str]] = {}
-        for region in regions.values():
-            if region.manager is not None:
-                managed.setdefault(region.manager, set()).add(region.id)
-        reps: dict[str, set[str]] = {}
-        for rep, distributor in distributor_of.items():
-            reps.setdefault(distributor, set()).add(rep)
-        org = cls.__new__(cls)
-        org._users = PMap(users)
-        org._regions = PMap(regions)
-        org._emails = PMap((u.email, u.id) for u in users.values())
-        org._distributor_of = PMap(distributor_of)
-        org._reps = PMap((k, frozenset(v)) for k, v in reps.items())
-        org._members = PMap((k, frozenset(v)) for k, v in members.items())
-        org._managed = PMap((k, frozenset(v)) for k, v in managed.items())
-        org._sharing = PMap((d, True) for d in sharing)
-        org._settings = settings
-        org._graph = None
-        org._hash = None
+# --- what-if snapshots, unchecked (the access diff's "each change alone") ----------------------
+# diff_access names the change that caused each access change by applying every change alone to
+# the earlier snapshot. A change alone may break a rule the whole set of changes keeps (a rep
+# assigned to a distributor that only the later snapshot has), so these skip every check: their
+# results are for asking the rules about, never for handing to a caller. Each costs a few shard
+# copies, as the org's own changes do.
+
+
+def _drop(index: PMap[str, frozenset[str]], key: str, member: str) -> PMap[str, frozenset[str]]:
+    rest = index.get(key, _EMPTY) - {member}
+    return index.set(key, rest) if rest else index.delete(key)
+
+
+def _add(index: PMap[str, frozenset[str]], key: str, member: str) -> PMap[str, frozenset[str]]:
+    return index.set(key, index.get(key, _EMPTY) | {member})
+
+
+def unchecked_with_user(org: Org, user_id: str, user: User | None) -> Org:
+    """``org`` with ``user_id``'s record replaced by ``user`` (None: the user removed), unchecked.
+
+    A user removed takes its region membership, its group links, its sharing setting and its
+    managed regions along.
+    """
+    old = org._users.get(user_id)
+    if user is not None:
+        return org._put_user(old, user)
+    if old is None:
         return org
+    members = org._members
+    if old.region is not None:
+        members = _drop(members, old.region, user_id)
+    distributor_of, reps = org._distributor_of, org._reps
+    distributor = distributor_of.get(user_id)
+    if distributor is not None:
+        distributor_of, reps = distributor_of.delete(user_id), _drop(reps, distributor, user_id)
+    for rep in reps.get(user_id, _EMPTY):
+        distributor_of = distributor_of.delete(rep)
+    regions = org._regions
+    for region_id in org._managed.get(user_id, _EMPTY):
+        regions = regions.set(region_id, attrs.evolve(regions[region_id], manager=None))
+    return org._replace(
+        _users=org._users.delete(user_id),
+        _members=members,
+        _distributor_of=distributor_of,
+        _reps=reps.delete(user_id),
+        _sharing=org._sharing.delete(user_id),
+        _regions=regions,
+        _managed=org._managed.delete(user_id),
+    )
+
+
+def unchecked_with_group(org: Org, rep_id: str, distributor_id: str | None) -> Org:
+    """``org`` with ``rep_id`` in ``distributor_id``'s group (None: in no group), unchecked."""
+    distributor_of, reps = org._distributor_of, org._reps
+    current = distributor_of.get(rep_id)
+    if current == distributor_id:
+        return org
+    if current is not None:
+        distributor_of, reps = distributor_of.delete(rep_id), _drop(reps, current, rep_id)
+    if distributor_id is not None:
+        distributor_of = distributor_of.set(rep_id, distributor_id)
+        reps = _add(reps, distributor_id, rep_id)
+    return org._replace(_distributor_of=distributor_of, _reps=reps)
+
+
+def unchecked_with_sharing(org: Org, distributor_id: str, on: bool) -> Org:
+    """``org`` with ``distributor_id``'s inventory-sharing setting ``on`` or off, unchecked."""
+    if on == (distributor_id in org._sharing):
+        return org
+    sharing = org._sharing.set(distributor_id, True) if on else org._sharing.delete(distributor_id)
+    return org._replace(_sharing=sharing)
+
+
+def unchecked_with_manager(org: Org, region_id: str, manager_id: str | None) -> Org:
+    """``org`` with ``manager_id`` (None: nobody) managing the region ``region_id``, unchecked."""
+    region = org._regions[region_id]
+    if region.manager == manager_id:
+        return org
+    managed = org._managed
+    if region.manager is not None:
+        managed = _drop(managed, region.manager, region_id)
+    if manager_id is not None:
+        managed = _add(managed, manager_id, region_id)
+    regions = org._regions.set(region_id, attrs.evolve(region, manager=manager_id))
+    return org._replace(_regions=regions, _managed=managed)
+
+
+def unchecked_with_regions(org: Org, regions: Iterable[Region]) -> Org:
+    """``org`` with these regions added, unchecked; each region's ``manager`` must be None."""
+    table = org._regions
+    for region in regions:
+        if region.manager is not None:
+            msg = f"region {region.id!r} is added without its manager (a change of its own)"
+            raise InvalidChangeError(msg)
+        table = table.set(region.id, region)
+    return org if table is org._regions else org._replace(_regions=table)
+
+
+# --- bulk construction (used by from_dict) ---------------------------------------------------------
+
+
+def org_from_checked_parts(
+    *,
+    users: dict[str, User],
+    regions: dict[str, Region],
+    distributor_of: dict[str, str],
+    sharing: Iterable[str],
+    settings: OrgSettings,
+) -> Org:
+    """An org holding exactly these parts, whose every rule the caller has already checked.
+
+    ``from_dict`` checks the data and calls this: the look-ups are derived in one pass each
+    instead of one change at a time. Nothing is checked here, so nothing else may call it.
+    """
+    members: dict[str, set[str]] = {}
+    for user in users.values():
+        if user.region is not None:
+            members.setdefault(user.region, set()).add(user.id)
+    managed: dict[str, set[str]] = {}
+    for region in regions.values():
+        if region.manager is not None:
+            managed.setdefault(region.manager, set()).add(region.id)
+    reps: dict[str, set[str]] = {}
+    for rep, distributor in distributor_of.items():
+        reps.setdefault(distributor, set()).add(rep)
+    org = Org.__new__(Org)
+    org._users = PMap(users)
+    org._regions = PMap(regions)
+    org._emails = PMap((u.email, u.id) for u in users.values())
+    org._distributor_of = PMap(distributor_of)
+    org._reps = PMap((k, frozenset(v)) for k, v in reps.items())
+    org._members = PMap((k, frozenset(v)) for k, v in members.items())
+    org._managed = PMap((k, frozenset(v)) for k, v in managed.items())
+    org._sharing = PMap((d, True) for d in sharing)
+    org._settings = settings
+    org._graph = None
+    org._hash = None
+    return org

@@ -18,6 +18,7 @@ T = TypeVar("T")
 _SHARDS = 256
 _MASK = _SHARDS - 1
 _EMPTY: dict[Any, Any] = {}
+_MISSING: Any = object()
 
 
 class PMap(Mapping[K, V]):
@@ -77,6 +78,20 @@ class PMap(Mapping[K, V]):
 
     def __repr__(self) -> str:
         return f"PMap({dict(self.items())!r})"
+
+    def differing_keys(self, other: PMap[K, V]) -> Iterator[K]:
+        """Yield the keys whose values differ in ``other`` (or that only one of the two has).
+
+        Only the shards the two maps do not share are compared, so two snapshots a few changes
+        apart cost those changes, not the size of the maps.
+        """
+        for old, new in zip(self._shards, other._shards, strict=True):
+            if old is not new:
+                for key in old.keys() | new.keys():
+                    # A copied shard holds the same value objects: identity settles most keys.
+                    was, now = old.get(key, _MISSING), new.get(key, _MISSING)
+                    if was is not now and was != now:
+                        yield key
 
     def set(self, key: K, value: V) -> PMap[K, V]:
         """Return a new map with ``key`` set to ``value``."""

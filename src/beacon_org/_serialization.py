@@ -16,7 +16,7 @@ from cattrs.errors import ForbiddenExtraKeysError
 
 from ._errors import InvalidDataError, InvalidValueError, shown, type_name
 from ._model import ORG_CUSTODY, Case, CaseStatus, InventoryItem, OrgSettings, Region, Role, User
-from ._org import Org
+from ._org import Org, org_from_checked_parts
 
 __all__ = [
     "FORMAT_VERSION",
@@ -287,7 +287,7 @@ def _from_dict(data: Any) -> Org:
             _raise(f"{where}: unknown region {shown(user.region)}")
 
     distributor_of, sharing = _groups(data, users)
-    return Org._from_parts(
+    return org_from_checked_parts(
         users=users,
         regions=regions,
         distributor_of=distributor_of,

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import attrs
-import networkx as nx
+from .._org import MANAGES, MEMBER, REP, Org
+from .._shape import build_graph as _build_from_view
 
 if TYPE_CHECKING:
-    from .._org import Org
+    import networkx as nx
 
 __all__ = ["MANAGES", "MEMBER", "REP", "build_graph"]
-
-from .._org import MANAGES, MEMBER, REP
-
-
-def _node_attrs(record: Any) -> dict[str, Any]:
-    return attrs.asdict(record, recurse=False)
 
 
 def build_graph(org: Org) -> nx.DiGraph[str]:
@@ -31,24 +25,4 @@ def build_graph(org: Org) -> nx.DiGraph[str]:
     ('sales', True)
     >>> graph.add_node("scratch")  # a new graph of its own, free to change
     """
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    for user in org.users.values():
-        data = _node_attrs(user)
-        data["kind"] = "user"
-        data["role"] = user.role.value
-        if user.role.value == "distributor":
-            data["shared_inventory"] = org.shares_inventory(user.id)
-        graph.add_node(user.id, **data)
-    for region in org.regions.values():
-        data = _node_attrs(region)
-        data["kind"] = "region"
-        graph.add_node(region.id, **data)
-        if region.manager is not None:
-            graph.add_edge(region.manager, region.id, relation=MANAGES)
-    for user in org.users.values():
-        if user.region is not None:
-            graph.add_edge(user.region, user.id, relation=MEMBER)
-        distributor = org.distributor_of(user.id)
-        if distributor is not None:
-            graph.add_edge(distributor, user.id, relation=REP)
-    return graph
+    return _build_from_view(org.view)

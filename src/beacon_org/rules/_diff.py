@@ -1,40 +1,49 @@
 """What a change to an org does to everyone's access: ``diff_access`` and its records.
 
-The org keeps its look-ups in persistent maps whose untouched shards are shared between snapshots,
-so the users a change touched are found by comparing only the shards that differ. Only those users
-and the users whose access runs through them (their distributor, their reps, their regions'
-managers) are asked about, and only about the cases and items their access can reach.
+Snapshots share what a change did not touch, so the ids a change touched are found by comparing
+only what differs (:meth:`Org.changed_ids`). Which users' access can change, and about which
+cases and items, is read from the rule table: every grant is a chain of relations from the object
+to the asking user, so a changed edge or a changed user in a chain can only change the answer of
+the users further along that chain, about the objects further back. Only those questions are
+asked: the cost follows the change, not the org.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
 
 import attrs
 
 from .._errors import DuplicateIdError, InvalidValueError
-from .._model import InventoryItem, User
-from .._org import Org
-from .._pmap import PMap
+from .._model import Case, InventoryItem, Region, User
+from .._org import (
+    Org,
+    OrgView,
+    unchecked_with_group,
+    unchecked_with_manager,
+    unchecked_with_regions,
+    unchecked_with_sharing,
+    unchecked_with_user,
+)
 from ._case_index import CaseIndex
 from ._custody import Custody, item_record
+from ._table import RULES
 from ._visibility import Visibility
+from ._walk import forward, reverse
 
 __all__ = ["PERMISSIONS", "AccessChange", "AccessDiff", "AccessLine", "diff_access"]
 
 #: The permissions :func:`diff_access` compares, in the order it reports them.
 PERMISSIONS = ("view_case", "edit_case", "use_item", "view_item")
 
-K = TypeVar("K")
-V = TypeVar("V")
-_MISSING: Any = object()
-_EMPTY: frozenset[str] = frozenset()
 _ITEM = frozenset({"use_item", "view_item"})
-# The user fields the rules read; a change to any other field (name, email, directory records)
-# cannot change anyone's access.
-_RULE_FIELDS = ("role", "active", "training_complete", "custodian_only", "facilities", "region")
+# The fields of the asking user itself that grants read (its role and its account bars: active,
+# Training Complete, custodian-only). A user's region and facilities are edges of the table's
+# relations (``region``, ``facility_manager``) and are found as edges; a change to any other
+# field (name, email, directory records) cannot change anyone's access.
+_NODE_FIELDS = ("role", "active", "training_complete", "custodian_only")
 
 
 def _check_permission(_inst: object, _attr: object, value: Any) -> None:
@@ -173,25 +182,6 @@ class AccessDiff:
 # --- what changed between two snapshots -----------------------------------------------------------
 
 
-def _changed_keys(before: Mapping[K, V], after: Mapping[K, V]) -> Iterator[K]:
-    """Yield the keys whose values differ, comparing only the shards the two maps do not share."""
-    pairs: Iterable[tuple[Mapping[K, V], Mapping[K, V]]]
-    if isinstance(before, PMap) and isinstance(after, PMap):
-        pairs = zip(before._shards, after._shards, strict=True)
-    else:
-        pairs = [(before, after)]
-    for old, new in pairs:
-        if old is new:
-            continue
-        for key in old.keys() | new.keys():
-            if old.get(key, _MISSING) != new.get(key, _MISSING):
-                yield key
-
-
-def _describe_user(uid: str, old: User | None, new: User | None) -> list[str]:
-    return [text for _field, text in _user_fields(uid, old, new)]
-
-
 def _user_fields(uid: str, old: User | None, new: User | None) -> list[tuple[str | None, str]]:
     """Each rule field that changed for ``uid``, in words; ``None`` for a user added or removed."""
     if old is None:
@@ -231,143 +221,12 @@ def _describe_group(uid: str, old: str | None, new: str | None) -> str:
     return f"{uid} moved from {old} to {new}"
 
 
-class _Changes:
-    """The users a change touched, with what happened to each, in words."""
-
-    def __init__(self, before: Org, after: Org) -> None:
-        self.said: dict[str, list[str]] = {}
-        for uid in _changed_keys(before._users, after._users):
-            old, new = before._users.get(uid), after._users.get(uid)
-            if (
-                old is not None
-                and new is not None
-                and all(getattr(old, f) == getattr(new, f) for f in _RULE_FIELDS)
-            ):
-                continue
-            self._say(uid, *_describe_user(uid, old, new))
-        for uid in _changed_keys(before._distributor_of, after._distributor_of):
-            old_d, new_d = before._distributor_of.get(uid), after._distributor_of.get(uid)
-            text = _describe_group(uid, old_d, new_d)
-            self._say(uid, text)
-            for distributor in (old_d, new_d):
-                if distributor is not None:
-                    self._say(distributor, text)
-        for uid in _changed_keys(before._sharing, after._sharing):
-            state = "on" if uid in after._sharing else "off"
-            self._say(uid, f"{uid} turned shared inventory {state}")
-        for rid in _changed_keys(before._regions, after._regions):
-            old_r, new_r = before._regions.get(rid), after._regions.get(rid)
-            old_m = old_r.manager if old_r is not None else None
-            new_m = new_r.manager if new_r is not None else None
-            if old_m == new_m:
-                continue
-            text = f"region {rid} manager {old_m or 'none'} -> {new_m or 'none'}"
-            for manager in (old_m, new_m):
-                if manager is not None:
-                    self._say(manager, text)
-
-    def _say(self, uid: str, *texts: str) -> None:
-        said = self.said.setdefault(uid, [])
-        said.extend(t for t in texts if t not in said)
-
-
-def _neighbours(org: Org, uid: str) -> Iterator[str]:
-    """The users whose access runs through ``uid``: its distributor, its reps, its region's manager."""
-    distributor = org._distributor_of.get(uid)
-    if distributor is not None:
-        yield distributor
-    yield from org._reps.get(uid, _EMPTY)
-    user = org._users.get(uid)
-    if user is not None and user.region is not None:
-        manager = org._regions[user.region].manager
-        if manager is not None:
-            yield manager
-
-
 # --- each change alone ---------------------------------------------------------------------------
 
 
-def _base(before: Org, after: Org) -> Org:
-    """``before`` plus the regions only ``after`` has, without their managers.
-
-    A user placed in a new region needs the region to exist for that change alone; the new
-    region's manager is a change of its own.
-    """
-    regions = before._regions
-    for rid in after._regions.keys() - before._regions.keys():
-        regions = regions.set(rid, attrs.evolve(after._regions[rid], manager=None))
-    return before._replace(_regions=regions) if regions is not before._regions else before
-
-
-# Each change alone is made on the persistent maps of the snapshot, as the org's own changes
-# are: it costs a few shard copies, not a copy of the org.
-
-
-def _drop(index: PMap[str, frozenset[str]], key: str, member: str) -> PMap[str, frozenset[str]]:
-    rest = index.get(key, _EMPTY) - {member}
-    return index.set(key, rest) if rest else index.delete(key)
-
-
-def _add(index: PMap[str, frozenset[str]], key: str, member: str) -> PMap[str, frozenset[str]]:
-    return index.set(key, index.get(key, _EMPTY) | {member})
-
-
-def _with_user(org: Org, uid: str, user: User | None) -> Org:
-    old = org._users.get(uid)
-    if user is not None:
-        return org._put_user(old, user)
-    assert old is not None  # a user removed was in the earlier snapshot
-    # A user removed takes its region membership, group links, sharing and managed regions along.
-    members = _drop(org._members, old.region, uid) if old.region is not None else org._members
-    distributor_of, reps = org._distributor_of, org._reps
-    distributor = distributor_of.get(uid)
-    if distributor is not None:
-        distributor_of, reps = distributor_of.delete(uid), _drop(reps, distributor, uid)
-    for rep in reps.get(uid, _EMPTY):
-        distributor_of = distributor_of.delete(rep)
-    regions = org._regions
-    for rid in org._managed.get(uid, _EMPTY):
-        regions = regions.set(rid, attrs.evolve(regions[rid], manager=None))
-    return org._replace(
-        _users=org._users.delete(uid),
-        _members=members,
-        _distributor_of=distributor_of,
-        _reps=reps.delete(uid),
-        _sharing=org._sharing.delete(uid),
-        _regions=regions,
-        _managed=org._managed.delete(uid),
-    )
-
-
 def _with_field(org: Org, uid: str, field: str, value: Any) -> Org:
-    old = org._users[uid]
-    return org._put_user(old, attrs.evolve(old, **{field: value}))
-
-
-def _with_group(org: Org, rep: str, distributor: str | None) -> Org:
-    distributor_of, reps = org._distributor_of, org._reps
-    current = distributor_of.get(rep)
-    if current is not None:
-        distributor_of, reps = distributor_of.delete(rep), _drop(reps, current, rep)
-    if distributor is not None:
-        distributor_of, reps = distributor_of.set(rep, distributor), _add(reps, distributor, rep)
-    return org._replace(_distributor_of=distributor_of, _reps=reps)
-
-
-def _with_sharing(org: Org, distributor: str, on: bool) -> Org:
-    sharing = org._sharing.set(distributor, True) if on else org._sharing.delete(distributor)
-    return org._replace(_sharing=sharing)
-
-
-def _with_manager(org: Org, rid: str, manager: str | None) -> Org:
-    region = org._regions[rid]
-    managed = org._managed
-    if region.manager is not None:
-        managed = _drop(managed, region.manager, rid)
-    if manager is not None:
-        managed = _add(managed, manager, rid)
-    regions = org._regions.set(rid, attrs.evolve(region, manager=manager))
-    return org._replace(_regions=regions, _managed=managed)
+    old = org.view.users[uid]
+    return unchecked_with_user(org, uid, attrs.evolve(old, **{field: value}))
 
 
 @attrs.frozen
@@ -378,34 +237,69 @@ class _Step:
     make: Callable[[Org], Org]
 
 
+class _Changed:
+    """What differs between two snapshots: the ids, each change in words, the base for each alone."""
+
+    def __init__(self, before: Org, after: Org) -> None:
+        self.before, self.after = before.view, after.view
+        # Snapshots share what a change did not touch: this costs in proportion to the change.
+        self.ids = sorted(before.changed_ids(after))
+        self.steps = self._steps()
+
+    def _steps(self) -> list[_Step]:
+        """Every change the rules can feel, one at a time."""
+        vb, va = self.before, self.after
+        steps: list[_Step] = []
+        for uid in self.ids:
+            old, new = vb.users.get(uid), va.users.get(uid)
+            if old == new:
+                continue
+            for field, text in _user_fields(uid, old, new):
+                if field is None or old is None or new is None:
+                    make = functools.partial(unchecked_with_user, user_id=uid, user=new)
+                else:
+                    value = getattr(new, field)
+                    make = functools.partial(_with_field, uid=uid, field=field, value=value)
+                steps.append(_Step(text, make))
+        for rep in self.ids:
+            old_d, new_d = vb.distributor_of.get(rep), va.distributor_of.get(rep)
+            if old_d != new_d:
+                make = functools.partial(unchecked_with_group, rep_id=rep, distributor_id=new_d)
+                steps.append(_Step(_describe_group(rep, old_d, new_d), make))
+        for distributor in self.ids:
+            on = distributor in va.sharing
+            if on != (distributor in vb.sharing):
+                text = f"{distributor} turned shared inventory {'on' if on else 'off'}"
+                make = functools.partial(unchecked_with_sharing, distributor_id=distributor, on=on)
+                steps.append(_Step(text, make))
+        for rid in self.ids:
+            old_r, new_r = vb.regions.get(rid), va.regions.get(rid)
+            old_m = old_r.manager if old_r is not None else None
+            new_m = new_r.manager if new_r is not None else None
+            if old_m != new_m:
+                text = f"region {rid} manager {old_m or 'none'} -> {new_m or 'none'}"
+                make = functools.partial(unchecked_with_manager, region_id=rid, manager_id=new_m)
+                steps.append(_Step(text, make))
+        return steps
+
+    def base(self, before: Org) -> Org:
+        """``before`` plus the regions only the later snapshot has, without their managers.
+
+        A user placed in a new region needs the region to exist for that change alone; the new
+        region's manager is a change of its own.
+        """
+        new: list[Region] = [
+            attrs.evolve(region, manager=None)
+            for rid in self.ids
+            if rid not in self.before.regions
+            and (region := self.after.regions.get(rid)) is not None
+        ]
+        return unchecked_with_regions(before, new)
+
+
 def _steps(before: Org, after: Org) -> list[_Step]:
     """Every change from ``before`` to ``after`` that the rules can feel, one at a time."""
-    steps: list[_Step] = []
-    for uid in sorted(_changed_keys(before._users, after._users)):
-        old, new = before._users.get(uid), after._users.get(uid)
-        for field, text in _user_fields(uid, old, new):
-            if field is None or old is None or new is None:
-                steps.append(_Step(text, functools.partial(_with_user, uid=uid, user=new)))
-            else:
-                value = getattr(new, field)
-                make = functools.partial(_with_field, uid=uid, field=field, value=value)
-                steps.append(_Step(text, make))
-    for rep in sorted(_changed_keys(before._distributor_of, after._distributor_of)):
-        old_d, new_d = before._distributor_of.get(rep), after._distributor_of.get(rep)
-        make = functools.partial(_with_group, rep=rep, distributor=new_d)
-        steps.append(_Step(_describe_group(rep, old_d, new_d), make))
-    for distributor in sorted(_changed_keys(before._sharing, after._sharing)):
-        on = distributor in after._sharing
-        text = f"{distributor} turned shared inventory {'on' if on else 'off'}"
-        steps.append(_Step(text, functools.partial(_with_sharing, distributor=distributor, on=on)))
-    for rid in sorted(_changed_keys(before._regions, after._regions)):
-        old_r, new_r = before._regions.get(rid), after._regions.get(rid)
-        old_m = old_r.manager if old_r is not None else None
-        new_m = new_r.manager if new_r is not None else None
-        if old_m != new_m:
-            text = f"region {rid} manager {old_m or 'none'} -> {new_m or 'none'}"
-            steps.append(_Step(text, functools.partial(_with_manager, rid=rid, manager=new_m)))
-    return steps
+    return _Changed(before, after).steps
 
 
 class _Alone:
@@ -439,7 +333,175 @@ class _Alone:
         return obj in self._inventory[key]
 
 
-# --- the cases a user's access can reach ----------------------------------------------------------
+# --- whose access runs through what changed, walked from the rule table --------------------------
+
+
+@attrs.frozen
+class _Chain:
+    """A grant's chain of one compared permission: the row's field, then relations of the org."""
+
+    on: str  # "case" or "item"
+    field: str  # the relation read from the row (representative, sub_rep, facility, holder, org)
+    relations: tuple[str, ...]  # the relations of the org after it, ending at the asking user
+    nodes: tuple[str, ...]  # the type of each node: the field's target, then each relation's
+    # The positions of the nodes before the asking user that a grant of this chain puts a
+    # condition on (a shared pool's distributor: it shares, it is active).
+    conditioned: frozenset[int] = frozenset()
+
+
+def _compared_chains() -> tuple[_Chain, ...]:
+    chains: dict[tuple[str, tuple[str, ...]], _Chain] = {}
+    for name in PERMISSIONS:
+        permission = RULES.permission(name)
+        for grant in permission.grants:
+            field, *relations = grant.chain
+            key = (permission.on, grant.chain)
+            conditioned = frozenset(position for position, _ in grant.via)
+            if key in chains:
+                conditioned |= chains[key].conditioned
+            nodes = tuple(RULES.relation(r).target for r in grant.chain)
+            chains[key] = _Chain(permission.on, field, tuple(relations), nodes, conditioned)
+    return tuple(chains.values())
+
+
+#: The chains of the permissions diff_access compares, each once.
+_CHAINS = _compared_chains()
+#: The relations of the org those chains walk (the edges whose change can change an answer).
+_WALKED = frozenset(r for chain in _CHAINS for r in chain.relations)
+_SOURCE = {name: frozenset(RULES.relation(name).source) for name in _WALKED}
+_TARGET = {name: RULES.relation(name).target for name in _WALKED}
+
+
+def _walk(
+    view: OrgView,
+    relations: Iterable[str],
+    start: str,
+    step: Callable[[OrgView, str, str], Iterable[str]],
+) -> set[str]:
+    nodes = {start}
+    for relation in relations:
+        nodes = {n for node in nodes for n in step(view, relation, node)}
+        if not nodes:
+            break
+    return nodes
+
+
+# (case or item, the row's relation, the id that relation names): a set of rows of the caller's.
+_Rows = tuple[str, str, str]
+
+
+class _Questions:
+    """Which users to ask, and about which rows, for what changed between two snapshots."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, set[_Rows]] = {}
+
+    def _through(
+        self,
+        view: OrgView,
+        chain: _Chain,
+        back: tuple[str, ...],
+        start: str,
+        ahead: tuple[str, ...],
+        end: str,
+    ) -> None:
+        # The users the relations ``ahead`` lead to from ``end`` are asked about the rows whose
+        # chain reaches ``start`` by the relations ``back``.
+        askers = _walk(view, ahead, end, forward)
+        if not askers:
+            return
+        rows = {(chain.on, chain.field, first) for first in _walk(view, back[::-1], start, reverse)}
+        if rows:
+            for asker in askers:
+                self.rows.setdefault(asker, set()).update(rows)
+
+    def node(self, view: OrgView, uid: str, *, account: bool) -> None:
+        """A fact about the user ``uid`` changed: every chain where a grant reads such a fact.
+
+        A grant reads the account of the user at the end of its chain (its role and bars:
+        ``account``) and the conditions it puts on nodes before it (a shared pool's distributor
+        sharing and active), so those are the places in a chain where ``uid`` matters.
+        """
+        for chain in _CHAINS:
+            last = len(chain.relations)
+            places = set(chain.conditioned)
+            if account and chain.nodes[last] == "user":
+                places.add(last)
+            for i in places:
+                relations = chain.relations
+                self._through(view, chain, relations[:i], uid, relations[i:], uid)
+
+    def edge(self, view: OrgView, relation: str, source: str, target: str) -> None:
+        """The edge ``source -relation-> target`` is in ``view`` only: every chain that walks it."""
+        for chain in _CHAINS:
+            relations = chain.relations
+            for j, walked in enumerate(relations):
+                if walked == relation:
+                    self._through(view, chain, relations[:j], source, relations[j + 1 :], target)
+
+
+def _kind(vb: OrgView, va: OrgView, node: str) -> str | None:
+    if node in vb.users or node in va.users:
+        return "user"
+    if node in vb.regions or node in va.regions:
+        return "region"
+    return None
+
+
+def _questions(changed: _Changed) -> _Questions:
+    vb, va = changed.before, changed.after
+    out = _Questions()
+    for node in changed.ids:
+        kind = _kind(vb, va, node)
+        if kind is None:
+            continue
+        old, new = vb.users.get(node), va.users.get(node)
+        account = (
+            kind == "user"
+            and old != new
+            and (
+                old is None
+                or new is None
+                or any(getattr(old, f) != getattr(new, f) for f in _NODE_FIELDS)
+            )
+        )
+        if account or (node in vb.sharing) != (node in va.sharing):
+            for view in (vb, va):
+                out.node(view, node, account=account)
+        # Every edge of a walked relation at this node, in one snapshot and not the other.
+        for relation in _WALKED:
+            if kind in _SOURCE[relation]:
+                was, now = set(forward(vb, relation, node)), set(forward(va, relation, node))
+                for target in was - now:
+                    out.edge(vb, relation, node, target)
+                for target in now - was:
+                    out.edge(va, relation, node, target)
+            if kind == _TARGET[relation]:
+                was, now = set(reverse(vb, relation, node)), set(reverse(va, relation, node))
+                for source in was - now:
+                    out.edge(vb, relation, source, node)
+                for source in now - was:
+                    out.edge(va, relation, source, node)
+    return out
+
+
+# --- the rows those questions name -----------------------------------------------------------------
+
+
+def _cases(index: CaseIndex, rows: Collection[_Rows]) -> dict[str, Case]:
+    found: dict[str, Case] = {}
+    people: set[str] = set()
+    for on, field, first in rows:
+        if on != "case":
+            continue
+        if field == "org":
+            return dict(index.cases)
+        if field == "facility":
+            found.update((c.id, c) for c in index.at_facility(first))
+        elif first not in people:  # representative or sub-rep: the cases concerning them
+            people.add(first)
+            found.update((c.id, c) for c in index.concerning(first))
+    return found
 
 
 class _ItemIndex:
@@ -457,23 +519,16 @@ class _ItemIndex:
             self.items[record.id] = record
             self.by_custodian.setdefault(record.custodian, []).append(record.id)
 
-    def reachable(self, org: Org, subjects: Iterable[str]) -> set[str]:
-        """A superset of the items any of ``subjects`` may use or view in ``org``."""
-        custodians: set[str] = set()
-        for uid in subjects:
-            user = org._users.get(uid)
-            if user is None:
+    def named(self, rows: Collection[_Rows]) -> set[str]:
+        """The ids of the items ``rows`` name."""
+        found: set[str] = set()
+        for on, field, first in rows:
+            if on != "item":
                 continue
-            if user.role.is_org_wide:
+            if field == "org":
                 return set(self.items)
-            custodians.add(uid)
-            custodians.update(org._reps.get(uid, _EMPTY))
-            distributor = org._distributor_of.get(uid)
-            if distributor is not None:
-                custodians.add(distributor)
-            for region in org._managed.get(uid, _EMPTY):
-                custodians.update(org._members.get(region, _EMPTY))
-        return {i for c in custodians for i in self.by_custodian.get(c, ())}
+            found.update(self.by_custodian.get(first, ()))
+        return found
 
 
 class _Collector:
@@ -485,7 +540,7 @@ class _Collector:
         if was != now:
             self.found.append((uid, permission, obj, now))
 
-    def diff(self, before: Org, after: Org, records: list[InventoryItem]) -> AccessDiff:
+    def diff(self, base: Callable[[], Org], records: list[InventoryItem]) -> AccessDiff:
         gained: set[AccessChange] = set()
         lost: set[AccessChange] = set()
         if len(self.steps) == 1:
@@ -493,10 +548,10 @@ class _Collector:
             alone: list[_Alone] = []
             only: str | None = self.steps[0].text
         else:
-            base = _base(before, after)
+            start = base()
             changed = {obj for _uid, permission, obj, _now in self.found if permission in _ITEM}
             held = [r for r in records if r.id in changed]
-            alone = [_Alone(step, base, held) for step in self.steps]
+            alone = [_Alone(step, start, held) for step in self.steps]
             only = None
         for uid, permission, obj, now in self.found:
             cause = only
@@ -523,9 +578,11 @@ def diff_access(
     ``cause`` the org changes to the user, to the case's representative or sub-rep, or to the
     item's custodian or its distributor, that brought it, where that can be told.
 
-    The cost follows the change, not the org: only the users a change touched and those whose
-    access runs through them are asked about, and only about the cases and items they can reach
-    before or after. Reading ``cases`` and ``items`` costs one pass over each.
+    The cost follows the change, not the org: the rule table's grant chains say whose access can
+    run through what changed (a user, or an edge such as a rep's group or a region's manager),
+    and those users are asked only about the cases and items whose chain passes there. Pass the
+    cases as a :class:`CaseIndex` built once to keep them from being read on every call;
+    ``items`` cost one pass each call.
 
     Parameters
     ----------
@@ -561,21 +618,15 @@ def diff_access(
             raise InvalidValueError(msg, field=name, value=org)
     index = cases if isinstance(cases, CaseIndex) else CaseIndex(cases)
     held = _ItemIndex(items)
-    changes = _Changes(before, after)
-    if not changes.said:
+    changed = _Changed(before, after)
+    if not changed.steps:
         return AccessDiff()
-
-    subjects = set(changes.said)
-    for uid in changes.said:
-        subjects.update(_neighbours(before, uid))
-        subjects.update(_neighbours(after, uid))
+    questions = _questions(changed)
 
     vis_before, vis_after = Visibility(before), Visibility(after)
-    out = _Collector(_steps(before, after))
-    for uid in sorted(subjects):
-        reachable = {c.id: c for c in index.reachable(before, uid)}
-        reachable.update((c.id, c) for c in index.reachable(after, uid))
-        for case in reachable.values():
+    out = _Collector(changed.steps)
+    for uid in sorted(questions.rows):
+        for case in _cases(index, questions.rows[uid]).values():
             view_was = vis_before.can_view_case(uid, case).allowed
             view_now = vis_after.can_view_case(uid, case).allowed
             out.add(uid, "view_case", case, view_was, view_now)
@@ -585,13 +636,13 @@ def diff_access(
 
     records: list[InventoryItem] = []
     if held.items:
-        # The rules are asked only about the items the subjects can reach: building Custody over
-        # every item would cost a pass over all of them, twice, for a change that touches a few.
-        reach = held.reachable(before, subjects) | held.reachable(after, subjects)
-        records = [held.items[i] for i in sorted(reach)]
+        # Custody is built over the items the questions name only: building it over every item
+        # would cost a pass over all of them, twice, for a change that touches a few.
+        named = {uid: held.named(rows) for uid, rows in questions.rows.items()}
+        records = [held.items[i] for i in sorted(set().union(*named.values()))]
         custody_before = Custody(before, records)
         custody_after = Custody(after, records)
-        for uid in sorted(subjects):
+        for uid in sorted(u for u, ids in named.items() if ids):
             for permission, was_set, now_set in (
                 (
                     "use_item",
@@ -606,4 +657,4 @@ def diff_access(
             ):
                 for item_id in was_set ^ now_set:
                     out.add(uid, permission, item_id, item_id in was_set, item_id in now_set)
-    return out.diff(before, after, records)
+    return out.diff(lambda: changed.base(before), records)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -17,9 +17,10 @@ import attrs
 from .._display import FindingList, readiness_html
 from .._errors import InvalidValueError, RoleError
 from .._model import ORG_CUSTODY, Role, User
-from .._org import Org
+from .._org import Org, OrgView
 from ._custody import _check_on
 from ._records import Finding, Severity
+from ._table import HOLDERS, RULES
 from ._visibility import Visibility
 
 __all__ = [
@@ -202,6 +203,22 @@ def _label(user: User) -> str:
     return f"{user.id} ({user.name})" if user.name else user.id
 
 
+# --- what the rule table says the setup checks need ------------------------------------------------
+
+# A rep uses its distributor's items through the table's shared-inventory grant, while the
+# conditions the grant puts on the distributor (the first node of its chain) hold.
+_SHARED = next(g for g in RULES.permission("use_item").grants if g.reason == "shared-inventory")
+_ON_A_USER: dict[str, Callable[[OrgView, str], bool]] = {
+    "shares": lambda view, uid: uid in view.sharing,
+    "active": lambda view, uid: (user := view.users.get(uid)) is not None and user.active,
+}
+
+
+def _pools(view: OrgView, distributor_id: str) -> bool:
+    """True when the reps of ``distributor_id`` may use the items in its custody."""
+    return all(_ON_A_USER[condition](view, distributor_id) for _node, condition in _SHARED.via)
+
+
 # --- check_setup ----------------------------------------------------------------------------------
 
 
@@ -222,7 +239,7 @@ def _user_findings(org: Org) -> Iterator[Finding]:
         user = org.users[uid]
         if not user.active:
             if user.role is Role.DISTRIBUTOR:
-                reps = org._reps.get(uid, frozenset())
+                reps = org.view.reps_of.get(uid, frozenset())
                 if reps:
                     yield _finding(
                         "distributor-inactive",
@@ -254,7 +271,7 @@ def _active_user_findings(org: Org, user: User, vis: Visibility) -> Iterator[Fin
             f"{label} has no directory records (facilities, physicians, manufacturers, product "
             "lines), so they cannot enter cases; assign the records they do business with",
         )
-    if role is Role.SALES and acts and uid not in org._distributor_of:
+    if role is Role.SALES and acts and uid not in org.view.distributor_of:
         yield _finding(
             "rep-without-group",
             uid,
@@ -272,7 +289,7 @@ def _active_user_findings(org: Org, user: User, vis: Visibility) -> Iterator[Fin
         )
     if role is Role.DISTRIBUTOR:
         yield from _distributor_findings(org, user)
-    if role is Role.REGIONAL_MANAGER and not org._managed.get(uid):
+    if role is Role.REGIONAL_MANAGER and not org.view.managed_by.get(uid):
         yield _finding(
             "manager-without-region",
             uid,
@@ -291,8 +308,8 @@ def _active_user_findings(org: Org, user: User, vis: Visibility) -> Iterator[Fin
 def _case_entry_findings(org: Org, rep: User, vis: Visibility) -> Iterator[Finding]:
     # "if a back-office person [...] will be entering cases on behalf of all of the sales reps
     # in the distributorship, then it may make sense to make them the distributor": can it?
-    distributor_id = org._distributor_of.get(rep.id)
-    if distributor_id is None or not org._users[distributor_id].active:
+    distributor_id = org.view.distributor_of.get(rep.id)
+    if distributor_id is None or not org.view.users[distributor_id].active:
         return  # rep-without-group, distributor-inactive
     if not rep.directory_records:
         if (
@@ -324,7 +341,7 @@ def _case_entry_findings(org: Org, rep: User, vis: Visibility) -> Iterator[Findi
 
 def _distributor_findings(org: Org, user: User) -> Iterator[Finding]:
     uid, label = user.id, _label(user)
-    reps = org._reps.get(uid)
+    reps = org.view.reps_of.get(uid)
     if not reps:
         yield _finding(
             "distributor-without-reps",
@@ -332,7 +349,7 @@ def _distributor_findings(org: Org, user: User) -> Iterator[Finding]:
             f"distributor {label} has no sales reps assigned: assign the group's reps in the "
             "distributor's User Detail screen",
         )
-    elif uid not in org._sharing:
+    elif uid not in org.view.sharing:
         yield _finding(
             "shared-inventory-off",
             uid,
@@ -354,7 +371,7 @@ def _region_findings(org: Org) -> Iterator[Finding]:
     for rid in sorted(org.regions):
         region = org.regions[rid]
         if region.manager is None:
-            members = org._members.get(rid, frozenset())
+            members = org.view.members_of.get(rid, frozenset())
             who = f"its {len(members)} member(s)" if members else "anyone placed in it"
             label = f"{rid} ({region.name})" if region.name else rid
             yield _finding(
@@ -365,7 +382,8 @@ def _region_findings(org: Org) -> Iterator[Finding]:
 
 
 def _item_findings(org: Org, items: Iterable[Any], on: _dt.date | None = None) -> Iterator[Finding]:
-    users = org._users
+    view = org.view
+    users = view.users
     for item in _read_items(items):
         if item.expired(on):
             assert item.expires is not None  # for mypy: expired() checked it
@@ -386,7 +404,7 @@ def _item_findings(org: Org, items: Iterable[Any], on: _dt.date | None = None) -
                 item.id,
                 f"item {item.id} is held by {holder!r}, which is not a user of the organisation",
             )
-        elif not user.role.can_hold_inventory:
+        elif user.role not in HOLDERS:
             yield _finding(
                 "item-held-by-non-holder",
                 item.id,
@@ -397,7 +415,7 @@ def _item_findings(org: Org, items: Iterable[Any], on: _dt.date | None = None) -
             # A deactivated distributor's shared pool is closed too: its reps may not use it.
             pool = (
                 f"; its reps cannot use it from the shared pool while {holder} is deactivated"
-                if holder in org._sharing and org._reps.get(holder)
+                if holder in view.sharing and view.reps_of.get(holder)
                 else ""
             )
             yield _finding(
@@ -407,13 +425,9 @@ def _item_findings(org: Org, items: Iterable[Any], on: _dt.date | None = None) -
                 f"inventory{pool}; transfer it to an active user or the organisation",
             )
         elif item.active:
-            distributor = org._distributor_of.get(holder)
+            distributor = view.distributor_of.get(holder)
             # A deactivated distributor holds nothing for the group: no advice to send it stock.
-            if (
-                distributor is not None
-                and distributor in org._sharing
-                and org._users[distributor].active
-            ):
+            if distributor is not None and _pools(view, distributor):
                 yield _finding(
                     "item-held-by-rep-of-sharing-distributor",
                     item.id,
@@ -425,17 +439,17 @@ def _item_findings(org: Org, items: Iterable[Any], on: _dt.date | None = None) -
 
 def _group_of(org: Org, user_id: str) -> str | None:
     # The distributor group a case's people belong to: the distributor itself, or a rep's distributor.
-    user = org._users.get(user_id)
+    user = org.view.users.get(user_id)
     if user is not None and user.role is Role.DISTRIBUTOR:
         return user_id
-    return org._distributor_of.get(user_id)
+    return org.view.distributor_of.get(user_id)
 
 
 def _case_findings(org: Org, cases: Iterable[Any]) -> Iterator[Finding]:
     if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
         msg = f"cases must be an iterable of cases (got {type(cases).__name__})"
         raise InvalidValueError(msg, field="cases", value=cases)
-    users = org._users
+    users = org.view.users
     for i, case in enumerate(cases):
         case_id = _id_field(case, "id", f"cases[{i}]")
         where = f"case {case_id!r}"
@@ -690,8 +704,11 @@ def readiness(
         raise RoleError(msg)
     if on is not None:
         on = _check_on(on)
-    users = org._users
-    group = {distributor_id, *(r for r in org._reps.get(distributor_id, ()) if users[r].active)}
+    view = org.view
+    group = {
+        distributor_id,
+        *(r for r in view.reps_of.get(distributor_id, ()) if view.users[r].active),
+    }
     return _group_readiness(org, distributor, _index_items(items, group), on)
 
 
@@ -707,9 +724,9 @@ def readiness_of_every_group(
     distributors = sorted(org.distributors)
     if not distributors:
         return []
-    users = org._users
+    users = org.view.users
     # Only the items of a group's members are kept (held by the org or by others, none is read).
-    holders = {*distributors, *org._distributor_of}
+    holders = {*distributors, *org.view.distributor_of}
     index = _index_items(items, holders)
     return [_group_readiness(org, users[d], index, on) for d in distributors]
 
@@ -731,8 +748,8 @@ def _group_readiness(
     org: Org, distributor: User, index: _ItemsByHolder, on: _dt.date | None
 ) -> Readiness:
     distributor_id = distributor.id
-    users = org._users
-    all_reps = sorted(org._reps.get(distributor_id, frozenset()))
+    users = org.view.users
+    all_reps = sorted(org.view.reps_of.get(distributor_id, frozenset()))
     reps = [r for r in all_reps if users[r].active]
     gone = [r for r in all_reps if not users[r].active]
     steps = [
@@ -747,7 +764,7 @@ def _group_readiness(
     held = []
     expired = []
     advice = [f for f in _distributor_findings(org, distributor) if f.severity is Severity.ADVICE]
-    sharing = distributor_id in org._sharing
+    sharing = distributor_id in org.view.sharing
     for _, item in group_items:
         if item.expired(on):
             expired.append(item.id)
@@ -816,7 +833,7 @@ def _user_setup_step(distributor: User, reps: list[User]) -> ReadinessStep:
 
 def _sharing_step(org: Org, distributor_id: str) -> ReadinessStep:
     # The org records the setting, not whether it was considered: either value is a decision.
-    if distributor_id in org._sharing:
+    if distributor_id in org.view.sharing:
         detail = f"on: the reps use the inventory in {distributor_id}'s custody"
     else:
         detail = "off: each rep uses only the inventory in its own custody"
