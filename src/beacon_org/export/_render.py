@@ -522,17 +522,86 @@ _TYPE_DOCS = {
 }
 
 
-def _spicedb_expr(expr: Expr, nested: bool = False) -> str:
+@attrs.frozen
+class _Syntax:
+    """How an engine writes a definition and the operators of an expression."""
+
+    union: str
+    intersection: str
+    arrow: str  # a format of {relation} and {name}
+    exclusion: str  # SpiceDB chains "a - b - c"; OpenFGA excludes one term: "a but not (b or c)"
+    excludes_one: bool
+    comment: str  # a format of {text}
+    opens: str  # a format of {type}: what starts a definition
+    closes: str | None  # what ends one (None: nothing; a blank line comes before each instead)
+    relation: str  # a format of {name} and {subjects}
+    subjects: str  # what separates the subject types of a relation
+    permission: str  # a format of {name} and {expr}
+
+
+_SPICEDB = _Syntax(
+    " + ",
+    " & ",
+    "{relation}->{name}",
+    " - ",
+    excludes_one=False,
+    comment="/** {text} */",
+    opens="definition {type} {{",
+    closes="}\n",
+    relation="    relation {name}: {subjects}",
+    subjects=" | ",
+    permission="    permission {name} = {expr}",
+)
+_OPENFGA = _Syntax(
+    " or ",
+    " and ",
+    "{name} from {relation}",
+    " but not ",
+    excludes_one=True,
+    comment="# {text}",
+    opens="type {type}\n  relations",
+    closes=None,
+    relation="    define {name}: [{subjects}]",
+    subjects=", ",
+    permission="    define {name}: {expr}",
+)
+
+
+def _definitions(model: EngineModel, syntax: _Syntax) -> Iterator[str]:
+    # Each type: its doc, its stored relations, its permissions, each statement on one line.
+    indented = "    " + syntax.comment
+    for definition in model.definitions:
+        if syntax.closes is None:
+            yield ""
+        yield syntax.comment.format(text=_TYPE_DOCS.get(definition.type, definition.type))
+        yield syntax.opens.format(type=definition.type)
+        for relation in definition.relations:
+            yield indented.format(text=relation.doc)
+            subjects = syntax.subjects.join(relation.subjects)
+            yield syntax.relation.format(name=relation.name, subjects=subjects)
+        for permission in definition.permissions:
+            yield indented.format(text=permission.doc)
+            expr = _write(permission.expr, syntax)
+            yield syntax.permission.format(name=permission.name, expr=expr)
+        if syntax.closes is not None:
+            yield syntax.closes
+
+
+def _write(expr: Expr, syntax: _Syntax, nested: bool = False) -> str:
     kind = expr[0]
     if kind == "name":
         return str(expr[1])
     if kind == "arrow":
-        return f"{expr[1]}->{expr[2]}"
+        return syntax.arrow.format(relation=expr[1], name=expr[2])
     if kind == "but_not":
-        text = " - ".join(_spicedb_expr(e, True) for e in (expr[1], *expr[2]))  # type: ignore[misc]
+        excluded: tuple[Expr, ...] = expr[2]  # type: ignore[assignment]
+        if syntax.excludes_one and len(excluded) > 1:
+            excluded = (("or", excluded),)
+        parts = (expr[1], *excluded)
+        text = syntax.exclusion.join(_write(e, syntax, True) for e in parts)  # type: ignore[arg-type]
     else:
-        op = " + " if kind == "or" else " & "
-        text = op.join(_spicedb_expr(e, True) for e in expr[1])  # type: ignore[attr-defined]
+        op = syntax.union if kind == "or" else syntax.intersection
+        text = op.join(_write(e, syntax, True) for e in expr[1])  # type: ignore[attr-defined]
     return f"({text})" if nested else text
 
 
@@ -549,16 +618,7 @@ def spicedb_schema(rules: RuleTable = RULES) -> str:
     out = [_SPICEDB_HEADER]
     if _uses_caveat(model):
         out.append(_CAVEAT["spicedb"])
-    for definition in model.definitions:
-        out.append(f"/** {_TYPE_DOCS.get(definition.type, definition.type)} */")
-        out.append(f"definition {definition.type} {{")
-        for relation in definition.relations:
-            out.append(f"    /** {relation.doc} */")
-            out.append(f"    relation {relation.name}: {' | '.join(relation.subjects)}")
-        for permission in definition.permissions:
-            out.append(f"    /** {permission.doc} */")
-            out.append(f"    permission {permission.name} = {_spicedb_expr(permission.expr)}")
-        out.append("}\n")
+    out.extend(_definitions(model, _SPICEDB))
     return "\n".join(out)
 
 
@@ -567,26 +627,6 @@ def _uses_caveat(model: EngineModel) -> bool:
 
 
 # --- OpenFGA ------------------------------------------------------------------------------------
-
-
-def _openfga_expr(expr: Expr, nested: bool = False) -> str:
-    kind = expr[0]
-    if kind == "name":
-        return str(expr[1])
-    if kind == "arrow":
-        return f"{expr[2]} from {expr[1]}"
-    if kind == "but_not":
-        excluded: tuple[Expr, ...] = expr[2]  # type: ignore[assignment]
-        rest = (
-            _openfga_expr(excluded[0], True)
-            if len(excluded) == 1
-            else _openfga_expr(("or", excluded), True)
-        )
-        text = f"{_openfga_expr(expr[1], True)} but not {rest}"  # type: ignore[arg-type]
-    else:
-        op = " or " if kind == "or" else " and "
-        text = op.join(_openfga_expr(e, True) for e in expr[1])  # type: ignore[attr-defined]
-    return f"({text})" if nested else text
 
 
 def openfga_model(rules: RuleTable = RULES) -> str:
@@ -605,17 +645,7 @@ def openfga_model(rules: RuleTable = RULES) -> str:
         "model",
         "  schema 1.1",
     ]
-    for definition in model.definitions:
-        out.append("")
-        out.append(f"# {_TYPE_DOCS.get(definition.type, definition.type)}")
-        out.append(f"type {definition.type}")
-        out.append("  relations")
-        for relation in definition.relations:
-            out.append(f"    # {relation.doc}")
-            out.append(f"    define {relation.name}: [{', '.join(relation.subjects)}]")
-        for permission in definition.permissions:
-            out.append(f"    # {permission.doc}")
-            out.append(f"    define {permission.name}: {_openfga_expr(permission.expr)}")
+    out.extend(_definitions(model, _OPENFGA))
     if _uses_caveat(model):
         out.append("")
         out.append(_CAVEAT["openfga"].rstrip("\n"))
