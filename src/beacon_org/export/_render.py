@@ -256,7 +256,7 @@ class _Builder:
 
     # --- a grant: its chain as arrows ---------------------------------------------------------
 
-    def chain_types(self, on: str, chain: tuple[str, ...]) -> list[str]:
+    def chain_types(self, chain: tuple[str, ...]) -> list[str]:
         # The type of each node; a relation onto users reaches the organisation where the next
         # relation starts there (an item held in ORG_CUSTODY).
         types = []
@@ -267,16 +267,15 @@ class _Builder:
                 if target not in sources:
                     target = sources[0]
             types.append(target)
-        del on
         return types
 
     def term(self, permission: Permission, grant: Grant) -> Expr:
         chain = tuple(r for r in grant.chain if r != "self")
-        via = dict(_via_by_node(grant, chain))
+        via = dict(_via_by_node(grant))
         end = self.end(grant)
         if not chain:
             return ("name", end)
-        types = self.chain_types(permission.on, chain)
+        types = self.chain_types(chain)
         here = end
         last = len(chain) - 1
         if last in via:
@@ -310,10 +309,7 @@ class _Builder:
         present: list[Expr] = []
         absent: list[Expr] = []
         for name in conditions:
-            flag = FLAGS.get(name)
-            if flag is None:
-                msg = f"condition {name!r} has no encoding for the engines (see FLAGS)"
-                raise ValueError(msg)
+            flag = _flag(name)
             if flag.on != type_:
                 msg = f"condition {name!r} is recorded on {flag.on}, not on {type_}"
                 raise ValueError(msg)
@@ -346,8 +342,8 @@ class _Builder:
 
     def cedar_grant(self, permission: Permission, grant: Grant) -> CedarGrant:
         chain = tuple(r for r in grant.chain if r != "self")
-        via = dict(_via_by_node(grant, chain))
-        types = self.chain_types(permission.on, chain)
+        via = dict(_via_by_node(grant))
+        types = self.chain_types(chain)
         unless = permission.unless + _EXTRA_UNLESS.get(permission.name, ())
         tests = [_cedar_condition("resource", c) for c in (*unless, *grant.requires)]
         node = "resource"
@@ -443,13 +439,12 @@ def _atom_name(atom: frozenset[Role]) -> str:
     return named if named is not None else "_or_".join(sorted(r.value for r in atom))
 
 
-def _via_by_node(grant: Grant, chain: tuple[str, ...]) -> Iterator[tuple[int, tuple[str, ...]]]:
+def _via_by_node(grant: Grant) -> Iterator[tuple[int, tuple[str, ...]]]:
     # Positions count the chain as written; "self" (the user itself) is no node of its own.
     kept = [i for i, r in enumerate(grant.chain) if r != "self"]
     by_node: dict[int, list[str]] = {}
     for position, condition in grant.via:
         by_node.setdefault(kept.index(position), []).append(condition)
-    del chain
     for node, conditions in by_node.items():
         yield node, tuple(conditions)
 
@@ -666,11 +661,16 @@ def cedar_attribute(rules: RuleTable, relation: str, target: str) -> str:
     return relation if rules.relation(relation).target == target else f"{relation}_{target}"
 
 
-def _cedar_condition(node: str, condition: str) -> str:
+def _flag(condition: str) -> Flag:
     flag = FLAGS.get(condition)
     if flag is None:
         msg = f"condition {condition!r} has no encoding for the engines (see FLAGS)"
         raise ValueError(msg)
+    return flag
+
+
+def _cedar_condition(node: str, condition: str) -> str:
+    flag = _flag(condition)
     if flag.caveat is not None:
         # With the request's date (context "on"), usable up to and including the expiry date;
         # without one, expiry is not judged, as with can_use(..., on=None).
@@ -697,7 +697,7 @@ def cedar_schema(rules: RuleTable = RULES) -> str:
     for definition in model.definitions:
         fields = []
         for relation in definition.relations:
-            for name, kind in _cedar_fields(rules, definition.type, relation):
+            for name, kind in _cedar_fields(rules, relation):
                 fields.append(f'    "{name}"{kind},')
         body = "{\n" + "\n".join(fields) + "\n  }" if fields else "{}"
         out.append(f"  entity {_cedar_type(definition.type)} = {body};")
@@ -711,7 +711,7 @@ def cedar_schema(rules: RuleTable = RULES) -> str:
     return "\n".join(out) + "\n"
 
 
-def _cedar_fields(rules: RuleTable, type_: str, relation: Relation) -> Iterator[tuple[str, str]]:
+def _cedar_fields(rules: RuleTable, relation: Relation) -> Iterator[tuple[str, str]]:
     # (attribute, ": Type" with "?" for optional) of one stored relation.
     if relation.caveat is not None:
         yield "expires", "?: datetime"
@@ -724,7 +724,6 @@ def _cedar_fields(rules: RuleTable, type_: str, relation: Relation) -> Iterator[
                 yield name, f": Set<{_cedar_type(subject)}>"
             else:
                 yield name, f"?: {_cedar_type(subject)}"
-    del type_
 
 
 def cedar_policies(rules: RuleTable = RULES) -> str:
