@@ -59,36 +59,49 @@ Triple = tuple[str, str, str]
 Fact = tuple[str, str, str, str, str, str | None]
 
 
-def _encoder(object_type: str) -> Callable[[str], str]:
-    # ``type:encoded-id``, memoised for one export: a user id recurs in many relationships.
-    known: dict[str, str] = {}
-
-    def encode(id: str) -> str:
-        found = known.get(id)
-        if found is None:
-            found = known[id] = f"{object_type}:{spicedb_id(id)}"
-        return found
-
-    return encode
-
-
 class _Encoders:
-    # One memoising encoder per object type.
+    # ``type:encoded-id`` of each object, memoised for one export: a user id recurs in many
+    # relationships.
     def __init__(self) -> None:
-        self._by_type: dict[str, Callable[[str], str]] = {}
+        self._known: dict[tuple[str, str], str] = {}
 
     def __call__(self, fact: Fact) -> Triple:
         rtype, rid, relation, stype, sid, caveat = fact
-        subject = f"{stype}:{WILDCARD}" if sid == WILDCARD else self._encode(stype)(sid)
+        known = self._known
+        resource = known.get((rtype, rid)) or self._encode(rtype, rid)
+        if sid == WILDCARD:
+            subject = f"{stype}:{WILDCARD}"
+        else:
+            subject = known.get((stype, sid)) or self._encode(stype, sid)
         if caveat is not None:
             subject = f"{subject}[{caveat}]"
-        return (self._encode(rtype)(rid), relation, subject)
+        return (resource, relation, subject)
 
-    def _encode(self, object_type: str) -> Callable[[str], str]:
-        found = self._by_type.get(object_type)
-        if found is None:
-            found = self._by_type[object_type] = _encoder(object_type)
+    def _encode(self, object_type: str, id: str) -> str:
+        found = self._known[object_type, id] = f"{object_type}:{spicedb_id(id)}"
         return found
+
+
+class _Plan:
+    # What an export writes, per object type, read off the compiled model once.
+    def __init__(self, model: EngineModel) -> None:
+        relations = {d.type: d.relations for d in model.definitions}
+        self.fields = {
+            t: tuple(r.name for r in rs if r.kind == "edge" and r.name not in ORG_RELATIONS)
+            for t, rs in relations.items()
+        }
+        self.flags = {
+            t: tuple(r.name for r in rs if r.kind == "flag") for t, rs in relations.items()
+        }
+        # (source type, relation, target types) of each relation read from the org.
+        self.org_edges = [
+            (t, r.name, r.subjects)
+            for t, rs in relations.items()
+            for r in rs
+            if r.kind == "edge" and r.name in ORG_RELATIONS
+        ]
+        self.roles = dict(model.role_relations)
+        self.bars = model.bar_relations
 
 
 # --- how each fact is read ----------------------------------------------------------------------
@@ -143,57 +156,40 @@ def _item_fields(item: ItemFacts) -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 def _object_facts(
-    model: EngineModel,
+    plan: _Plan,
     rtype: str,
     rid: str,
     fields: dict[str, tuple[tuple[str, str], ...]],
     flags: dict[str, bool] | dict[str, bool | str],
 ) -> Iterator[Fact]:
     # The row's own relations and flags that the model declares on its type.
-    for relation in model.definition(rtype).relations:
-        if relation.kind == "edge" and relation.name not in ORG_RELATIONS:
-            for stype, sid in fields[relation.name]:
-                yield (rtype, rid, relation.name, stype, sid, None)
-        elif relation.kind == "flag":
-            value = flags[relation.name]
-            if value:
-                caveat = value if isinstance(value, str) else None
-                yield (rtype, rid, relation.name, "user", WILDCARD, caveat)
+    for name in plan.fields.get(rtype, ()):
+        for stype, sid in fields[name]:
+            yield (rtype, rid, name, stype, sid, None)
+    for name in plan.flags.get(rtype, ()):
+        value = flags[name]
+        if value:
+            caveat = value if isinstance(value, str) else None
+            yield (rtype, rid, name, "user", WILDCARD, caveat)
 
 
-def _user_facts(model: EngineModel, view: OrgView, user: User) -> Iterator[Fact]:
+def _user_facts(plan: _Plan, view: OrgView, user: User) -> Iterator[Fact]:
     # The user's own facts: its role and bars (to itself), its flags and its row's relations.
     uid = user.id
-    role = model.role_relation(user.role)
+    role = plan.roles.get(user.role)
     if role is not None:
         yield ("user", uid, role, "user", uid, None)
-    for bar, relation in model.bar_relations:
+    for bar, relation in plan.bars:
         if _BAR_HOLDS[bar](user):
             yield ("user", uid, relation, "user", uid, None)
-    flags = {
-        r.name: _USER_FLAGS[r.name](view, user)
-        for r in model.definition("user").relations
-        if r.kind == "flag"
-    }
-    yield from _object_facts(model, "user", uid, _user_fields(user), flags)
+    flags = {name: _USER_FLAGS[name](view, user) for name in plan.flags.get("user", ())}
+    yield from _object_facts(plan, "user", uid, _user_fields(user), flags)
 
 
-def _org_edges(model: EngineModel) -> list[tuple[str, str, tuple[str, ...]]]:
-    # (source type, relation, target types) of each relation read from the org.
-    return [
-        (d.type, r.name, r.subjects)
-        for d in model.definitions
-        for r in d.relations
-        if r.kind == "edge" and r.name in ORG_RELATIONS
-    ]
-
-
-def _edges_at(
-    model: EngineModel, view: OrgView, kind: str, oid: str, *, both: bool
-) -> Iterator[Fact]:
+def _edges_at(plan: _Plan, view: OrgView, kind: str, oid: str, *, both: bool) -> Iterator[Fact]:
     # The org's relationships that end at ``oid`` (of type ``kind``); with ``both``, also those
     # that start there. Each relationship ends at exactly one user or region.
-    for source, relation, targets in _org_edges(model):
+    for source, relation, targets in plan.org_edges:
         if kind in targets:
             for sid in reverse(view, relation, oid):
                 yield (source, sid, relation, kind, oid, None)
@@ -207,12 +203,12 @@ def _kind(view: OrgView, oid: str) -> str:
     return "region" if oid in view.regions else "user"
 
 
-def _org_facts(model: EngineModel, view: OrgView) -> Iterator[Fact]:
+def _org_facts(plan: _Plan, view: OrgView) -> Iterator[Fact]:
     for user in view.users.values():
-        yield from _user_facts(model, view, user)
-        yield from _edges_at(model, view, "user", user.id, both=False)
+        yield from _user_facts(plan, view, user)
+        yield from _edges_at(plan, view, "user", user.id, both=False)
     for region_id in view.regions:
-        yield from _edges_at(model, view, "region", region_id, both=False)
+        yield from _edges_at(plan, view, "region", region_id, both=False)
 
 
 def changed_org_triples(
@@ -226,7 +222,7 @@ def changed_org_triples(
     relationship that differs, and what the rest render is the same on both sides: the difference
     of the two sets is the difference of the two full exports.
     """
-    model = model_of(rules)
+    plan = _Plan(model_of(rules))
     enc = _Encoders()
     old: set[Triple] = set()
     new: set[Triple] = set()
@@ -235,10 +231,10 @@ def changed_org_triples(
             view = org.view
             user = view.users.get(oid)
             if user is not None:
-                out.update(map(enc, _user_facts(model, view, user)))
-                out.update(map(enc, _edges_at(model, view, "user", oid, both=True)))
+                out.update(map(enc, _user_facts(plan, view, user)))
+                out.update(map(enc, _edges_at(plan, view, "user", oid, both=True)))
             if oid in view.regions:
-                out.update(map(enc, _edges_at(model, view, "region", oid, both=True)))
+                out.update(map(enc, _edges_at(plan, view, "region", oid, both=True)))
     return old, new
 
 
@@ -338,14 +334,14 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
     return out
 
 
-def _case_facts(model: EngineModel, cases: Iterable[CaseFacts]) -> Iterator[Fact]:
+def _case_facts(plan: _Plan, cases: Iterable[CaseFacts]) -> Iterator[Fact]:
     for case in cases:
-        yield from _object_facts(model, "case", case.id, _case_fields(case), _case_flags(case))
+        yield from _object_facts(plan, "case", case.id, _case_fields(case), _case_flags(case))
 
 
-def _item_facts(model: EngineModel, items: Iterable[ItemFacts]) -> Iterator[Fact]:
+def _item_facts(plan: _Plan, items: Iterable[ItemFacts]) -> Iterator[Fact]:
     for item in items:
-        yield from _object_facts(model, "item", item.id, _item_fields(item), _item_flags(item))
+        yield from _object_facts(plan, "item", item.id, _item_fields(item), _item_flags(item))
 
 
 F = TypeVar("F", CaseFacts, ItemFacts)
@@ -396,17 +392,17 @@ def changed_triples(
     others are checked as :func:`case_records` does, and only those added, removed or whose facts
     changed are rendered.
     """
-    model = model_of(rules)
+    plan = _Plan(model_of(rules))
     old, new = changed_org_triples(before, after, rules)
     enc = _Encoders()
     if after_cases is not None:
         gone, came = _changed_facts(cases or (), after_cases, case_records, "case")
-        old.update(map(enc, _case_facts(model, gone)))
-        new.update(map(enc, _case_facts(model, came)))
+        old.update(map(enc, _case_facts(plan, gone)))
+        new.update(map(enc, _case_facts(plan, came)))
     if after_items is not None:
         gone_i, came_i = _changed_facts(items or (), after_items, item_records, "item")
-        old.update(map(enc, _item_facts(model, gone_i)))
-        new.update(map(enc, _item_facts(model, came_i)))
+        old.update(map(enc, _item_facts(plan, gone_i)))
+        new.update(map(enc, _item_facts(plan, came_i)))
     return old, new
 
 
@@ -418,11 +414,11 @@ def facts(
     Raises :class:`~beacon_org.InvalidValueError` for a malformed case or item, before any is
     yielded.
     """
-    model = model_of(rules)
+    plan = _Plan(model_of(rules))
     case_facts, item_facts = case_records(cases), item_records(items)
-    yield from _org_facts(model, org.view)
-    yield from _case_facts(model, case_facts)
-    yield from _item_facts(model, item_facts)
+    yield from _org_facts(plan, org.view)
+    yield from _case_facts(plan, case_facts)
+    yield from _item_facts(plan, item_facts)
 
 
 def relationship_triples(
