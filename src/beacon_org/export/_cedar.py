@@ -18,11 +18,11 @@ from ._render import cedar_attribute, cedar_policies, cedar_schema, model_of
 __all__ = ["CEDAR_POLICIES", "CEDAR_SCHEMA", "CedarExport", "to_cedar"]
 
 #: The Cedar schema (human-readable format) of every export, in namespace ``Beacon``, rendered
-#: from the rule table (:func:`~beacon_org.export._render.cedar_schema`).
+#: from the rule table (``beacon_org.export._render``).
 CEDAR_SCHEMA = cedar_schema(RULES)
 
 #: The Cedar policies of every export: one ``permit`` per grant of the rule table
-#: (:func:`~beacon_org.export._render.cedar_policies`).
+#: (``beacon_org.export._render``).
 CEDAR_POLICIES = cedar_policies(RULES)
 
 

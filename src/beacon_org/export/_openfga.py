@@ -19,7 +19,7 @@ from ._render import openfga_model
 __all__ = ["OPENFGA_MODEL", "OpenFGAExport", "to_openfga"]
 
 #: The OpenFGA model (DSL, schema 1.1) of every export, rendered from the rule table
-#: (:func:`~beacon_org.export._render.openfga_model`): the same relations as the SpiceDB schema.
+#: (``beacon_org.export._render``): the same relations as the SpiceDB schema.
 OPENFGA_MODEL = openfga_model(RULES)
 
 

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 #: The SpiceDB schema of every export, rendered from the rule table
-#: (:func:`~beacon_org.export._render.spicedb_schema`). ``case#view``, ``case#edit``,
+#: (``beacon_org.export._render``). ``case#view``, ``case#edit``,
 #: ``item#use`` and ``item#view`` for ``user:ID`` answer as ``can_view_case``, ``can_edit_case``,
 #: ``can_use`` and ``visible_inventory``; ``user:REP#create_case`` for ``user:ID`` answers the
 #: actor-representative part of ``can_create_case`` (see :func:`to_spicedb`). ``item#use`` takes
