@@ -137,10 +137,11 @@ def to_cedar(
     """
     model = model_of(rules)
     found: dict[tuple[str, str], dict[str, Any]] = {}
+    declared_on = {(d.type, r.name): r for d in model.definitions for r in d.relations}
+    stored_on = {d.type: d.relations for d in model.definitions}
     for rtype, rid, relation, stype, sid, caveat in facts(org, cases, items, rules):
         attributes = found.setdefault((rtype, rid), {})
-        declared = model.definition(rtype).relation(relation)
-        assert declared is not None  # facts() writes only what the model declares
+        declared = declared_on[rtype, relation]  # facts() writes only what the model declares
         if caveat is not None:  # the expiry date, which the policies compare with the request's
             attributes["expires"] = _datetime(json.loads(caveat.partition(":")[2])["expires"])
         elif declared.kind != "edge":  # a user's own fact, or a flag
@@ -156,7 +157,7 @@ def to_cedar(
         found.setdefault(("user", user_id), {})
     entities = []
     for (rtype, rid), attributes in sorted(found.items()):
-        for stored in model.definition(rtype).relations:
+        for stored in stored_on.get(rtype, ()):
             if stored.kind in ("self", "flag") and stored.caveat is None:
                 attributes.setdefault(stored.name, False)
             elif stored.many:

@@ -86,12 +86,18 @@ class _Plan:
     # What an export writes, per object type, read off the compiled model once.
     def __init__(self, model: EngineModel) -> None:
         relations = {d.type: d.relations for d in model.definitions}
+        # The relations a row's fields give, and its flags, each with its reader.
         self.fields = {
-            t: tuple(r.name for r in rs if r.kind == "edge" and r.name not in ORG_RELATIONS)
+            t: tuple(
+                (r.name, _FIELDS[t, r.name])
+                for r in rs
+                if r.kind == "edge" and r.name not in ORG_RELATIONS
+            )
             for t, rs in relations.items()
         }
         self.flags = {
-            t: tuple(r.name for r in rs if r.kind == "flag") for t, rs in relations.items()
+            t: tuple((r.name, _FLAGS[t, r.name]) for r in rs if r.kind == "flag")
+            for t, rs in relations.items()
         }
         # (source type, relation, target types) of each relation read from the org.
         self.org_edges = [
@@ -112,65 +118,67 @@ _BAR_HOLDS: dict[Bar, Callable[[User], bool]] = {
     Bar.LOCKED: lambda user: user.locked,
     Bar.CUSTODIAN_ONLY: lambda user: user.custodian_only,
 }
-# The flags of the table's conditions (export/_render.py's FLAGS), by the type that carries them.
-_USER_FLAGS: dict[str, Callable[[OrgView, User], bool]] = {
-    "inactive": lambda view, user: not user.active,
-    "shares_inventory": lambda view, user: user.id in view.sharing,
-    "holds_no_inventory": lambda view, user: not user.role.can_hold_inventory,
+
+_Pairs = tuple[tuple[str, str], ...]
+_IN_ORG: _Pairs = (("organization", ORGANIZATION),)
+
+
+def _holder(item: ItemFacts) -> _Pairs:
+    if item.custodian == ORG_CUSTODY:
+        return _IN_ORG
+    return (("user", item.custodian),)
+
+
+def _expiry(item: ItemFacts) -> bool | str:
+    # Caveated: past its date (given with the request) nobody uses the item.
+    if item.expires is None:
+        return False
+    context = json.dumps({"expires": item.expires}, separators=(",", ":"))
+    return f"{EXPIRY_CAVEAT}:{context}"
+
+
+# (type, relation) -> the (type, id) each row's field leads to: the relations a chain starts
+# with, read from the user's, the case's or the item's row.
+_FIELDS: dict[tuple[str, str], Callable[[Any], _Pairs]] = {
+    ("user", "org"): lambda user: _IN_ORG,
+    ("case", "org"): lambda case: _IN_ORG,
+    ("case", "representative"): lambda case: (("user", case.representative),),
+    ("case", "sub_rep"): lambda case: () if case.sub_rep is None else (("user", case.sub_rep),),
+    ("case", "facility"): lambda case: (
+        () if case.facility is None else (("facility", case.facility),)
+    ),
+    ("item", "org"): lambda item: _IN_ORG,
+    ("item", "holder"): _holder,
+}
+# (type, flag) -> whether a row carries the flag (export/_render.py's FLAGS: how the table's
+# conditions are recorded); a string: carried, with this caveat.
+_FLAGS: dict[tuple[str, str], Callable[[Any, Any], bool | str]] = {  # (view, row)
+    ("user", "inactive"): lambda view, user: not user.active,
+    ("user", "shares_inventory"): lambda view, user: user.id in view.sharing,
+    ("user", "holds_no_inventory"): lambda view, user: not user.role.can_hold_inventory,
+    ("case", "open"): lambda view, case: not case.closed,
+    ("item", "inactive"): lambda view, item: not item.active,
+    ("item", "on_hold"): lambda view, item: item.on_hold,
+    ("item", "expired"): lambda view, item: _expiry(item),
 }
 
 
-def _case_flags(case: CaseFacts) -> dict[str, bool]:
-    return {"open": not case.closed}
-
-
-def _item_flags(item: ItemFacts) -> dict[str, bool | str]:
-    expired: bool | str = False
-    if item.expires is not None:
-        # Caveated: past its date (given with the request) nobody uses the item.
-        context = json.dumps({"expires": item.expires}, separators=(",", ":"))
-        expired = f"{EXPIRY_CAVEAT}:{context}"
-    return {"inactive": not item.active, "on_hold": item.on_hold, "expired": expired}
-
-
-def _user_fields(user: User) -> dict[str, tuple[tuple[str, str], ...]]:
-    return {"org": (("organization", ORGANIZATION),)}
-
-
-def _case_fields(case: CaseFacts) -> dict[str, tuple[tuple[str, str], ...]]:
-    return {
-        "org": (("organization", ORGANIZATION),),
-        "representative": (("user", case.representative),),
-        "sub_rep": () if case.sub_rep is None else (("user", case.sub_rep),),
-        "facility": () if case.facility is None else (("facility", case.facility),),
-    }
-
-
-def _item_fields(item: ItemFacts) -> dict[str, tuple[tuple[str, str], ...]]:
-    holder = (
-        ("organization", ORGANIZATION)
-        if item.custodian == ORG_CUSTODY
-        else ("user", item.custodian)
-    )
-    return {"org": (("organization", ORGANIZATION),), "holder": (holder,)}
-
-
-def _object_facts(
-    plan: _Plan,
-    rtype: str,
-    rid: str,
-    fields: dict[str, tuple[tuple[str, str], ...]],
-    flags: dict[str, bool] | dict[str, bool | str],
+def _row_facts(
+    plan: _Plan, rtype: str, view: OrgView | None, rows: Iterable[Any]
 ) -> Iterator[Fact]:
-    # The row's own relations and flags that the model declares on its type.
-    for name in plan.fields.get(rtype, ()):
-        for stype, sid in fields[name]:
-            yield (rtype, rid, name, stype, sid, None)
-    for name in plan.flags.get(rtype, ()):
-        value = flags[name]
-        if value:
-            caveat = value if isinstance(value, str) else None
-            yield (rtype, rid, name, "user", WILDCARD, caveat)
+    # Each row's own relations and flags that the model declares on its type.
+    fields = plan.fields.get(rtype, ())
+    flags = plan.flags.get(rtype, ())
+    for row in rows:
+        rid = row.id
+        for name, read in fields:
+            for stype, sid in read(row):
+                yield (rtype, rid, name, stype, sid, None)
+        for name, holds in flags:
+            value = holds(view, row)
+            if value:
+                caveat = value if isinstance(value, str) else None
+                yield (rtype, rid, name, "user", WILDCARD, caveat)
 
 
 def _user_facts(plan: _Plan, view: OrgView, user: User) -> Iterator[Fact]:
@@ -182,8 +190,7 @@ def _user_facts(plan: _Plan, view: OrgView, user: User) -> Iterator[Fact]:
     for bar, relation in plan.bars:
         if _BAR_HOLDS[bar](user):
             yield ("user", uid, relation, "user", uid, None)
-    flags = {name: _USER_FLAGS[name](view, user) for name in plan.flags.get("user", ())}
-    yield from _object_facts(plan, "user", uid, _user_fields(user), flags)
+    yield from _row_facts(plan, "user", view, (user,))
 
 
 def _edges_at(plan: _Plan, view: OrgView, kind: str, oid: str, *, both: bool) -> Iterator[Fact]:
@@ -335,13 +342,11 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
 
 
 def _case_facts(plan: _Plan, cases: Iterable[CaseFacts]) -> Iterator[Fact]:
-    for case in cases:
-        yield from _object_facts(plan, "case", case.id, _case_fields(case), _case_flags(case))
+    return _row_facts(plan, "case", None, cases)
 
 
 def _item_facts(plan: _Plan, items: Iterable[ItemFacts]) -> Iterator[Fact]:
-    for item in items:
-        yield from _object_facts(plan, "item", item.id, _item_fields(item), _item_flags(item))
+    return _row_facts(plan, "item", None, items)
 
 
 F = TypeVar("F", CaseFacts, ItemFacts)
