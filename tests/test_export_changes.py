@@ -170,13 +170,13 @@ def large_org() -> bo.Org:
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the users whose relationships are rendered, one entry per rendering."""
     seen: list[str] = []
-    real = _relations._one_user_triples
+    real = _relations._user_facts
 
-    def counting(org: bo.Org, user: bo.User, enc: Any) -> Iterator[_relations.Triple]:
+    def counting(model: Any, view: Any, user: bo.User) -> Iterator[_relations.Fact]:
         seen.append(user.id)
-        return real(org, user, enc)
+        return real(model, view, user)
 
-    monkeypatch.setattr(_relations, "_one_user_triples", counting)
+    monkeypatch.setattr(_relations, "_user_facts", counting)
     return seen
 
 
@@ -215,14 +215,14 @@ def test_unchanged_rows_are_compared_not_rendered(
     some_cases = [bo.Case(f"c-{n}", f"rep-{n % 100}-{n % 19}") for n in range(2000)]
     later = [*some_cases[:-1], bo.Case("c-1999", "rep-0-0", status="closed")]
     seen: list[str] = []
-    real = _relations._case_fact_triples
+    real = _relations._case_facts
 
-    def counting(facts: Iterable[Any], enc: Any) -> Iterator[_relations.Triple]:
+    def counting(model: Any, facts: Iterable[Any]) -> Iterator[_relations.Fact]:
         facts = list(facts)
         seen.extend(f.id for f in facts)
-        return real(facts, enc)
+        return real(model, facts)
 
-    monkeypatch.setattr(_relations, "_case_fact_triples", counting)
+    monkeypatch.setattr(_relations, "_case_facts", counting)
     changes = relationship_changes(large_org, large_org, some_cases, after_cases=later)
     assert seen == ["c-1999", "c-1999"]
     assert changes.deletes == (

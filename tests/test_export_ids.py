@@ -85,7 +85,7 @@ def test_exports_name_every_fact_once_and_in_order() -> None:
     export = to_spicedb(sample_org(), sample_cases(), sample_items())
     assert list(export.relationships) == sorted(set(export.relationships))
     assert "user:dist-a#shares_inventory@user:*" in export.relationships
-    assert "item:kit-org-1#org_custody@organization:=40org" in export.relationships
+    assert "item:kit-org-1#holder@organization:=40org" in export.relationships
     # A closed case has no `open` flag; an inactive item has the `inactive` one, an active none.
     assert "case:c-101#open@user:*" not in export.relationships
     assert "item:screw-a1-spare#inactive@user:*" in export.relationships

@@ -194,8 +194,9 @@ def test_random_writes_keep_spicedb_answering_as_the_library(
     [
         # a regional manager no longer sees its members' cases
         (
-            "permission overseer = distributor->acting_distributor + region->acting_manager",
-            "permission overseer = distributor->acting_distributor",
+            " + representative->region_manager_as_regional_manager"
+            " + sub_rep->region_manager_as_regional_manager + facility->",
+            " + facility->",
             datetime.date(2027, 1, 1),
         ),
         # an item is no longer usable on its expiry date itself (screw-a-1 expires that day)

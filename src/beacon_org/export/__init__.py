@@ -3,7 +3,9 @@
 ``to_spicedb(org, cases, items)`` gives a schema and relationships in which SpiceDB answers
 ``case#view``, ``case#edit``, ``item#use`` and ``item#view`` exactly as beacon_org's rules do;
 ``relationship_changes`` keeps SpiceDB in step as the org changes. ``to_cedar`` and ``to_openfga``
-give the same rules for Cedar and OpenFGA. See *When one process is not enough* in the docs.
+give the same rules for Cedar and OpenFGA. The engines' texts, relationships and entities are
+rendered from the rule table (``beacon_org.rules._table``), the one statement of the rules that
+the library itself follows. See *When one process is not enough* in the docs.
 """
 
 from .. import _public

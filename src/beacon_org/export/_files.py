@@ -44,8 +44,8 @@ def export_files(
     >>> text = files["spicedb.yaml"]
     >>> print(text[text.index("relationships: |-") :], end="")
     relationships: |-
+      item:i-1#holder@organization:=40org
       item:i-1#org@organization:=40org
-      item:i-1#org_custody@organization:=40org
     """
     if engine == "spicedb":
         spicedb = to_spicedb(org, cases, items)

@@ -10,96 +10,17 @@ from typing import Any
 import attrs
 
 from .._org import Org
+from ..rules._table import RULES, RuleTable
 from ._answers import Answer
 from ._ids import spicedb_id
 from ._relations import relationship_triples
+from ._render import openfga_model
 
 __all__ = ["OPENFGA_MODEL", "OpenFGAExport", "to_openfga"]
 
-#: The OpenFGA model (DSL, schema 1.1) of every export: the same relations as the SpiceDB schema.
-OPENFGA_MODEL = """\
-model
-  schema 1.1
-
-type user
-  relations
-    define distributor: [user]
-    define rep: [user]
-    define region: [region]
-    define shares_inventory: [user:*]
-    define role_back_office: [user]
-    define role_regional_manager: [user]
-    define role_distributor: [user]
-    define role_sales: [user]
-    define role_facility_manager: [user]
-    define deactivated: [user]
-    define locked: [user]
-    define custodian_only: [user]
-    define org: [organization]
-    define inactive: [user:*]
-    define signed_out: deactivated or locked
-    define barred: signed_out or custodian_only
-    define org_wide: role_back_office but not barred
-    define acting_manager: role_regional_manager but not barred
-    define acting_distributor: role_distributor but not barred
-    define acting_facility_manager: role_facility_manager but not barred
-    define field: role_sales or role_distributor or role_facility_manager
-    define field_acting: field but not barred
-    define representative_viewer: field but not signed_out
-    define party: role_sales or role_distributor
-    define sub_rep_viewer: party but not barred
-    define overseer: acting_distributor from distributor or acting_manager from region
-    define pool: shares_inventory and field_acting from rep
-    define may_create_case: org_wide from org or field_acting or overseer
-    define create_case: may_create_case but not inactive
-
-type region
-  relations
-    define manager: [user]
-    define acting_manager: acting_manager from manager
-
-type facility
-  relations
-    define manager: [user]
-    define acting_manager: acting_facility_manager from manager
-
-type organization
-  relations
-    define back_office: [user]
-    define org_wide: org_wide from back_office
-
-type case
-  relations
-    define org: [organization]
-    define representative: [user]
-    define sub_rep: [user]
-    define facility: [facility]
-    define open: [user:*]
-    define overseer: overseer from representative or overseer from sub_rep
-    define view: org_wide from org or representative_viewer from representative or sub_rep_viewer from sub_rep or overseer or acting_manager from facility
-    define field_edit: field_acting from representative or acting_distributor from sub_rep or overseer
-    define edit: org_wide from org or (open and field_edit)
-
-type item
-  relations
-    define org: [organization]
-    define holder: [user]
-    define org_custody: [organization]
-    define inactive: [user:*]
-    define expired: [user:* with past_expiry]
-    define on_hold: [user:*]
-    define unusable: inactive or on_hold
-    define custody_use: org_wide from org_custody or field_acting from holder or pool from holder
-    define active_use: custody_use but not unusable
-    define use: active_use but not expired
-    define view: org_wide from org or field_acting from holder or overseer from holder or pool from holder
-
-# Whether the request's date "on" is past an item's "expires" date (both YYYY-MM-DD; an item is
-# usable on its expiry date itself); a malformed "on" counts as past.
-condition past_expiry(on: string, expires: string) {
-  !on.matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") || on > expires
-}
-"""
+#: The OpenFGA model (DSL, schema 1.1) of every export, rendered from the rule table
+#: (``beacon_org.export._render``): the same relations as the SpiceDB schema.
+OPENFGA_MODEL = openfga_model(RULES)
 
 
 def _q(text: str) -> str:
@@ -213,12 +134,19 @@ class OpenFGAExport:
         return "\n".join(lines) + "\n"
 
 
-def to_openfga(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> OpenFGAExport:
+def to_openfga(
+    org: Org,
+    cases: Iterable[Any] = (),
+    items: Iterable[Any] = (),
+    *,
+    rules: RuleTable = RULES,
+) -> OpenFGAExport:
     """Return the OpenFGA model and tuples that answer as beacon_org's rules do.
 
     The same relations and permissions as :func:`~beacon_org.export.to_spicedb`: ``case#view``,
     ``case#edit``, ``item#use`` and ``item#view`` for ``user:ID``, and ``user:REP#create_case``
     (who may enter a case for the representative; its facility and sub-rep are checks of data).
+    ``rules``: the rule table the model and tuples are rendered from (``RULES``).
 
     Raises
     ------
@@ -231,12 +159,12 @@ def to_openfga(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     >>> from beacon_org.testing import sample_org, sample_items
     >>> export = to_openfga(sample_org(), items=sample_items()[:1])
     >>> [t for t in export.tuples if t["object"].startswith("item:")]  # doctest: +NORMALIZE_WHITESPACE
-    [{'user': 'organization:=40org', 'relation': 'org', 'object': 'item:kit-org-1'},
-     {'user': 'organization:=40org', 'relation': 'org_custody', 'object': 'item:kit-org-1'}]
+    [{'user': 'organization:=40org', 'relation': 'holder', 'object': 'item:kit-org-1'},
+     {'user': 'organization:=40org', 'relation': 'org', 'object': 'item:kit-org-1'}]
     """
     return OpenFGAExport(
-        OPENFGA_MODEL,
-        tuple(_tuple(*triple) for triple in relationship_triples(org, cases, items)),
+        OPENFGA_MODEL if rules is RULES else openfga_model(rules),
+        tuple(_tuple(*triple) for triple in relationship_triples(org, cases, items, rules)),
     )
 
 

@@ -1,12 +1,16 @@
-"""The org, its cases and its items as relationship tuples: the data SpiceDB and OpenFGA share.
+"""The org, its cases and its items as relationships: the data SpiceDB, OpenFGA and Cedar load.
 
-Both engines get the same tuples; only their schema languages differ. Every fact a rule depends on
-is a tuple, including the ones that take access away (inactive, locked, custodian-only users,
-closed cases, inactive items and items on hold), so that a change to the org is a change to tuples and nothing is
-left to the caller. A user's own facts are tuples from the user to itself: its role
-(``user:X#role_sales@user:X``) and what bars it (``deactivated``, ``locked``, ``custodian_only``).
-A check then reads the relationships of the users on its path, never one object's list of every
-user; and as the barring facts are the exceptions, the sets an engine scans stay small.
+Which relations exist comes from the rule table, compiled for the engines (``export/_render.py``):
+a relation no rendered grant uses is neither declared nor written. How each is read: the org's
+relations through ``rules/_walk.py`` (the one place that reads them from an org), a case's and an
+item's from its row, the flags of the table's conditions and the user's own facts (its role, its
+account bars) by the readers below. Every fact a rule depends on is a relationship, including the
+ones that take access away (inactive, locked, custodian-only users, closed cases, inactive items
+and items on hold), so that a change to the org is a change to relationships and nothing is left
+to the caller. A user's own facts are relationships from the user to itself
+(``user:X#role_sales@user:X``, ``user:X#locked@user:X``): a check then reads the relationships of
+the users on its path, never one object's list of every user; and as the barring facts are the
+exceptions, the sets an engine scans stay small.
 """
 
 from __future__ import annotations
@@ -19,18 +23,23 @@ from typing import Any, TypeVar
 import attrs
 
 from .._errors import InvalidValueError
-from .._model import ORG_CUSTODY, Region, Role, User, to_case_status
-from .._org import Org
+from .._model import ORG_CUSTODY, User, to_case_status
+from .._org import Org, OrgView
+from ..rules._table import RULES, Bar, RuleTable
+from ..rules._walk import ORG_RELATIONS, forward, reverse
 from ._ids import spicedb_id
+from ._render import EXPIRY_CAVEAT, EngineModel, model_of
 
 __all__ = [
     "EXPIRY_CAVEAT",
     "ORGANIZATION",
     "WILDCARD",
     "CaseFacts",
+    "Fact",
     "ItemFacts",
     "Triple",
     "case_records",
+    "facts",
     "item_records",
     "relationship_triples",
 ]
@@ -45,116 +54,194 @@ WILDCARD = "*"
 #: ``#`` and ``@`` sort before every character of an encoded id and a relation name.
 Triple = tuple[str, str, str]
 
-# The self-relation that records each role's group (org-wide roles are one group).
-_ROLE_RELATION = {
-    Role.PRIMARY_ADMIN: "role_back_office",
-    Role.ADMIN: "role_back_office",
-    Role.OPERATIONS: "role_back_office",
-    Role.REGIONAL_MANAGER: "role_regional_manager",
-    Role.DISTRIBUTOR: "role_distributor",
-    Role.SALES: "role_sales",
-    Role.FACILITY_MANAGER: "role_facility_manager",
+#: One relationship with beacon_org's own ids: (resource type, resource id, relation, subject
+#: type, subject id, caveat). The caveat is ``name:{context}`` (the expiry date) or None.
+Fact = tuple[str, str, str, str, str, str | None]
+
+
+class _Encoders:
+    # ``type:encoded-id`` of each object, memoised for one export: a user id recurs in many
+    # relationships.
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], str] = {}
+
+    def __call__(self, fact: Fact) -> Triple:
+        rtype, rid, relation, stype, sid, caveat = fact
+        known = self._known
+        resource = known.get((rtype, rid)) or self._encode(rtype, rid)
+        if sid == WILDCARD:
+            subject = f"{stype}:{WILDCARD}"
+        else:
+            subject = known.get((stype, sid)) or self._encode(stype, sid)
+        if caveat is not None:
+            subject = f"{subject}[{caveat}]"
+        return (resource, relation, subject)
+
+    def _encode(self, object_type: str, id: str) -> str:
+        found = self._known[object_type, id] = f"{object_type}:{spicedb_id(id)}"
+        return found
+
+
+class _Plan:
+    # What an export writes, per object type, read off the compiled model once.
+    def __init__(self, model: EngineModel) -> None:
+        relations = {d.type: d.relations for d in model.definitions}
+        # The relations a row's fields give, and its flags, each with its reader.
+        self.fields = {
+            t: tuple(
+                (r.name, _FIELDS[t, r.name])
+                for r in rs
+                if r.kind == "edge" and r.name not in ORG_RELATIONS
+            )
+            for t, rs in relations.items()
+        }
+        self.flags = {
+            t: tuple((r.name, _FLAGS[t, r.name]) for r in rs if r.kind == "flag")
+            for t, rs in relations.items()
+        }
+        # (source type, relation, target types) of each relation read from the org.
+        self.org_edges = [
+            (t, r.name, r.subjects)
+            for t, rs in relations.items()
+            for r in rs
+            if r.kind == "edge" and r.name in ORG_RELATIONS
+        ]
+        self.roles = dict(model.role_relations)
+        self.bars = model.bar_relations
+
+
+# --- how each fact is read ----------------------------------------------------------------------
+
+# An account bar of the table, as a fact about a user.
+_BAR_HOLDS: dict[Bar, Callable[[User], bool]] = {
+    Bar.INACTIVE: lambda user: not user.active,
+    Bar.LOCKED: lambda user: user.locked,
+    Bar.CUSTODIAN_ONLY: lambda user: user.custodian_only,
+}
+
+_Pairs = tuple[tuple[str, str], ...]
+_IN_ORG: _Pairs = (("organization", ORGANIZATION),)
+
+
+def _holder(item: ItemFacts) -> _Pairs:
+    if item.custodian == ORG_CUSTODY:
+        return _IN_ORG
+    return (("user", item.custodian),)
+
+
+def _expiry(item: ItemFacts) -> bool | str:
+    # Caveated: past its date (given with the request) nobody uses the item.
+    if item.expires is None:
+        return False
+    context = json.dumps({"expires": item.expires}, separators=(",", ":"))
+    return f"{EXPIRY_CAVEAT}:{context}"
+
+
+# (type, relation) -> the (type, id) each row's field leads to: the relations a chain starts
+# with, read from the user's, the case's or the item's row.
+_FIELDS: dict[tuple[str, str], Callable[[Any], _Pairs]] = {
+    ("user", "org"): lambda user: _IN_ORG,
+    ("case", "org"): lambda case: _IN_ORG,
+    ("case", "representative"): lambda case: (("user", case.representative),),
+    ("case", "sub_rep"): lambda case: () if case.sub_rep is None else (("user", case.sub_rep),),
+    ("case", "facility"): lambda case: (
+        () if case.facility is None else (("facility", case.facility),)
+    ),
+    ("item", "org"): lambda item: _IN_ORG,
+    ("item", "holder"): _holder,
+}
+# (type, flag) -> whether a row carries the flag (export/_render.py's FLAGS: how the table's
+# conditions are recorded); a string: carried, with this caveat.
+_FLAGS: dict[tuple[str, str], Callable[[Any, Any], bool | str]] = {  # (view, row)
+    ("user", "inactive"): lambda view, user: not user.active,
+    ("user", "shares_inventory"): lambda view, user: user.id in view.sharing,
+    ("user", "holds_no_inventory"): lambda view, user: not user.role.can_hold_inventory,
+    ("case", "open"): lambda view, case: not case.closed,
+    ("item", "inactive"): lambda view, item: not item.active,
+    ("item", "on_hold"): lambda view, item: item.on_hold,
+    ("item", "expired"): lambda view, item: _expiry(item),
 }
 
 
-def _encoder(object_type: str) -> Callable[[str], str]:
-    # ``type:encoded-id``, memoised for one export: a user id recurs in many relationships.
-    known: dict[str, str] = {}
-
-    def encode(id: str) -> str:
-        found = known.get(id)
-        if found is None:
-            found = known[id] = f"{object_type}:{spicedb_id(id)}"
-        return found
-
-    return encode
-
-
-@attrs.frozen
-class _Encoders:
-    user: Callable[[str], str] = attrs.field(factory=lambda: _encoder("user"))
-    region: Callable[[str], str] = attrs.field(factory=lambda: _encoder("region"))
-    facility: Callable[[str], str] = attrs.field(factory=lambda: _encoder("facility"))
-    case: Callable[[str], str] = attrs.field(factory=lambda: _encoder("case"))
-    item: Callable[[str], str] = attrs.field(factory=lambda: _encoder("item"))
+def _row_facts(
+    plan: _Plan, rtype: str, view: OrgView | None, rows: Iterable[Any]
+) -> Iterator[Fact]:
+    # Each row's own relations and flags that the model declares on its type.
+    fields = plan.fields.get(rtype, ())
+    flags = plan.flags.get(rtype, ())
+    for row in rows:
+        rid = row.id
+        for name, read in fields:
+            for stype, sid in read(row):
+                yield (rtype, rid, name, stype, sid, None)
+        for name, holds in flags:
+            value = holds(view, row)
+            if value:
+                caveat = value if isinstance(value, str) else None
+                yield (rtype, rid, name, "user", WILDCARD, caveat)
 
 
-#: The caveat (SpiceDB) and condition (OpenFGA) that judges an item's expiry from the request's
-#: date: ``past_expiry(on, expires)``, both ``YYYY-MM-DD`` strings.
-EXPIRY_CAVEAT = "past_expiry"
-
-_ORGANIZATION = f"organization:{spicedb_id(ORGANIZATION)}"
-_EVERYONE = f"user:{WILDCARD}"
-
-
-def _user_triples(org: Org, enc: _Encoders) -> Iterator[Triple]:
-    for user in org.users.values():
-        yield from _one_user_triples(org, user, enc)
-    for region in org.regions.values():
-        yield from _region_triples(region, enc)
+def _user_facts(plan: _Plan, view: OrgView, user: User) -> Iterator[Fact]:
+    # The user's own facts: its role and bars (to itself), its flags and its row's relations.
+    uid = user.id
+    role = plan.roles.get(user.role)
+    if role is not None:
+        yield ("user", uid, role, "user", uid, None)
+    for bar, relation in plan.bars:
+        if _BAR_HOLDS[bar](user):
+            yield ("user", uid, relation, "user", uid, None)
+    yield from _row_facts(plan, "user", view, (user,))
 
 
-def _one_user_triples(org: Org, user: User, enc: _Encoders) -> Iterator[Triple]:
-    # Every relationship this user's record, reps and sharing give; they read nothing else, and
-    # no other user's or region's relationships repeat one of them (see ``changed_org_triples``).
-    me = enc.user(user.id)
-    role = user.role
-    yield (me, _ROLE_RELATION[role], me)
-    if role.is_org_wide:
-        # The few org-wide users: the path from every case and item to their own facts.
-        yield (_ORGANIZATION, "back_office", me)
-    if not user.active:
-        yield (me, "deactivated", me)
-        # The same fact as every subject sees it: create_case excludes them all.
-        yield (me, "inactive", _EVERYONE)
-    if role.can_hold_inventory:
-        # A possible representative: the back office may enter its cases.
-        yield (me, "org", _ORGANIZATION)
-    if not (user.training_complete or role.is_org_wide):
-        yield (me, "locked", me)
-    if user.custodian_only:
-        yield (me, "custodian_only", me)
-    if user.region is not None:
-        yield (me, "region", enc.region(user.region))
-    if role is Role.FACILITY_MANAGER:
-        for facility in user.facilities:
-            yield (enc.facility(facility), "manager", me)
-    elif role is Role.DISTRIBUTOR:
-        for rep_id in org.reps_of(user.id):
-            rep = enc.user(rep_id)
-            yield (rep, "distributor", me)
-            yield (me, "rep", rep)
-        # Sharing needs an active distributor: its pool is closed while it is deactivated.
-        if user.active and org.shares_inventory(user.id):
-            yield (me, "shares_inventory", _EVERYONE)
+def _edges_at(plan: _Plan, view: OrgView, kind: str, oid: str, *, both: bool) -> Iterator[Fact]:
+    # The org's relationships that end at ``oid`` (of type ``kind``); with ``both``, also those
+    # that start there. Each relationship ends at exactly one user or region.
+    for source, relation, targets in plan.org_edges:
+        if kind in targets:
+            for sid in reverse(view, relation, oid):
+                yield (source, sid, relation, kind, oid, None)
+        if both and source == kind:
+            for tid in forward(view, relation, oid):
+                stype = targets[0] if len(targets) == 1 else _kind(view, tid)
+                yield (source, oid, relation, stype, tid, None)
 
 
-def _region_triples(region: Region, enc: _Encoders) -> Iterator[Triple]:
-    if region.manager is not None:
-        yield (enc.region(region.id), "manager", enc.user(region.manager))
+def _kind(view: OrgView, oid: str) -> str:
+    return "region" if oid in view.regions else "user"
 
 
-def changed_org_triples(before: Org, after: Org) -> tuple[set[Triple], set[Triple]]:
+def _org_facts(plan: _Plan, view: OrgView) -> Iterator[Fact]:
+    for user in view.users.values():
+        yield from _user_facts(plan, view, user)
+        yield from _edges_at(plan, view, "user", user.id, both=False)
+    for region_id in view.regions:
+        yield from _edges_at(plan, view, "region", region_id, both=False)
+
+
+def changed_org_triples(
+    before: Org, after: Org, rules: RuleTable = RULES
+) -> tuple[set[Triple], set[Triple]]:
     """Return the relationships of ``before`` and of ``after`` that the change between them can touch.
 
-    Each user's relationships read only its record, its reps and whether it shares
-    (:func:`_one_user_triples`), each region's only its record, and every relationship has one
-    such owner (the user or region it is rendered for): so rendering the owners
-    :meth:`~beacon_org.Org.changed_ids` names, on both sides, gives every relationship that
-    differs, and what the rest render is the same on both sides. The difference of the two sets is
-    the difference of the two full exports.
+    A relationship of the org joins two ids, or is a user's own fact; it can differ between the
+    snapshots only when one of its ids is among :meth:`~beacon_org.Org.changed_ids`. Rendering,
+    on both sides, every relationship that starts or ends at one of those ids gives every
+    relationship that differs, and what the rest render is the same on both sides: the difference
+    of the two sets is the difference of the two full exports.
     """
+    plan = _Plan(model_of(rules))
     enc = _Encoders()
     old: set[Triple] = set()
     new: set[Triple] = set()
     for oid in before.changed_ids(after):
         for org, out in ((before, old), (after, new)):
-            user = org.users.get(oid)
+            view = org.view
+            user = view.users.get(oid)
             if user is not None:
-                out.update(_one_user_triples(org, user, enc))
-            region = org.regions.get(oid)
-            if region is not None:
-                out.update(_region_triples(region, enc))
+                out.update(map(enc, _user_facts(plan, view, user)))
+                out.update(map(enc, _edges_at(plan, view, "user", oid, both=True)))
+            if oid in view.regions:
+                out.update(map(enc, _edges_at(plan, view, "region", oid, both=True)))
     return old, new
 
 
@@ -254,43 +341,12 @@ def item_records(items: Iterable[Any]) -> list[ItemFacts]:
     return out
 
 
-def _case_triples(cases: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
-    return _case_fact_triples(case_records(cases), enc)
+def _case_facts(plan: _Plan, cases: Iterable[CaseFacts]) -> Iterator[Fact]:
+    return _row_facts(plan, "case", None, cases)
 
 
-def _case_fact_triples(cases: Iterable[CaseFacts], enc: _Encoders) -> Iterator[Triple]:
-    for case in cases:
-        me = enc.case(case.id)
-        yield (me, "org", _ORGANIZATION)
-        yield (me, "representative", enc.user(case.representative))
-        if case.sub_rep is not None:
-            yield (me, "sub_rep", enc.user(case.sub_rep))
-        if case.facility is not None:
-            yield (me, "facility", enc.facility(case.facility))
-        if not case.closed:
-            yield (me, "open", _EVERYONE)
-
-
-def _item_triples(items: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
-    return _item_fact_triples(item_records(items), enc)
-
-
-def _item_fact_triples(items: Iterable[ItemFacts], enc: _Encoders) -> Iterator[Triple]:
-    for item in items:
-        me = enc.item(item.id)
-        yield (me, "org", _ORGANIZATION)
-        if item.custodian == ORG_CUSTODY:
-            yield (me, "org_custody", _ORGANIZATION)
-        else:
-            yield (me, "holder", enc.user(item.custodian))
-        if not item.active:
-            yield (me, "inactive", _EVERYONE)
-        if item.expires is not None:
-            # Caveated: past its date (given with the request) nobody uses the item.
-            context = json.dumps({"expires": item.expires}, separators=(",", ":"))
-            yield (me, "expired", f"{_EVERYONE}[{EXPIRY_CAVEAT}:{context}]")
-        if item.on_hold:
-            yield (me, "on_hold", _EVERYONE)
+def _item_facts(plan: _Plan, items: Iterable[ItemFacts]) -> Iterator[Fact]:
+    return _row_facts(plan, "item", None, items)
 
 
 F = TypeVar("F", CaseFacts, ItemFacts)
@@ -331,6 +387,7 @@ def changed_triples(
     items: Iterable[Any] | None = None,
     after_cases: Iterable[Any] | None = None,
     after_items: Iterable[Any] | None = None,
+    rules: RuleTable = RULES,
 ) -> tuple[set[Triple], set[Triple]]:
     """Return the relationships of the two snapshots that can differ: ``before``'s and ``after``'s.
 
@@ -340,24 +397,38 @@ def changed_triples(
     others are checked as :func:`case_records` does, and only those added, removed or whose facts
     changed are rendered.
     """
-    old, new = changed_org_triples(before, after)
+    plan = _Plan(model_of(rules))
+    old, new = changed_org_triples(before, after, rules)
     enc = _Encoders()
     if after_cases is not None:
         gone, came = _changed_facts(cases or (), after_cases, case_records, "case")
-        old.update(_case_fact_triples(gone, enc))
-        new.update(_case_fact_triples(came, enc))
+        old.update(map(enc, _case_facts(plan, gone)))
+        new.update(map(enc, _case_facts(plan, came)))
     if after_items is not None:
         gone_i, came_i = _changed_facts(items or (), after_items, item_records, "item")
-        old.update(_item_fact_triples(gone_i, enc))
-        new.update(_item_fact_triples(came_i, enc))
+        old.update(map(enc, _item_facts(plan, gone_i)))
+        new.update(map(enc, _item_facts(plan, came_i)))
     return old, new
 
 
+def facts(
+    org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = (), rules: RuleTable = RULES
+) -> Iterator[Fact]:
+    """Every relationship of ``org``, ``cases`` and ``items`` with beacon_org's own ids.
+
+    Raises :class:`~beacon_org.InvalidValueError` for a malformed case or item, before any is
+    yielded.
+    """
+    plan = _Plan(model_of(rules))
+    case_facts, item_facts = case_records(cases), item_records(items)
+    yield from _org_facts(plan, org.view)
+    yield from _case_facts(plan, case_facts)
+    yield from _item_facts(plan, item_facts)
+
+
 def relationship_triples(
-    org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()
+    org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = (), rules: RuleTable = RULES
 ) -> list[Triple]:
     """Return every relationship for ``org``, ``cases`` and ``items``, sorted, each once."""
     enc = _Encoders()
-    return sorted(
-        {*_user_triples(org, enc), *_case_triples(cases, enc), *_item_triples(items, enc)}
-    )
+    return sorted(set(map(enc, facts(org, cases, items, rules))))

@@ -8,8 +8,10 @@ from typing import Any
 import attrs
 
 from .._org import Org
+from ..rules._table import RULES, RuleTable
 from ._answers import Answer
 from ._relations import Triple, changed_triples, relationship_triples
+from ._render import spicedb_schema
 
 __all__ = [
     "SPICEDB_SCHEMA",
@@ -19,124 +21,16 @@ __all__ = [
     "to_spicedb",
 ]
 
-#: The SpiceDB schema of every export. ``case#view``, ``case#edit``, ``item#use`` and
-#: ``item#view`` for ``user:ID`` answer as ``can_view_case``, ``can_edit_case``, ``can_use``
-#: and ``visible_inventory``; ``user:REP#create_case`` for ``user:ID`` answers the
+#: The SpiceDB schema of every export, rendered from the rule table
+#: (``beacon_org.export._render``). ``case#view``, ``case#edit``,
+#: ``item#use`` and ``item#view`` for ``user:ID`` answer as ``can_view_case``, ``can_edit_case``,
+#: ``can_use`` and ``visible_inventory``; ``user:REP#create_case`` for ``user:ID`` answers the
 #: actor-representative part of ``can_create_case`` (see :func:`to_spicedb`). ``item#use`` takes
 #: the date as caveat context ``{"on": "YYYY-MM-DD"}`` and then answers as
 #: ``can_use(..., on=date)``; without it, an item that has an ``expires`` date is a conditional
 #: answer (``PERMISSIONSHIP_CONDITIONAL_PERMISSION``, missing ``on``) wherever
 #: ``can_use(..., on=None)`` says yes. One statement per line, as SpiceDB requires.
-SPICEDB_SCHEMA = """\
-/** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */
-
-/** A user account. Its own facts are relationships to itself (user:X#role_sales@user:X, user:X#deactivated@user:X), so each permission below holds for user:X only when asked about user:X: a check reads the relationships of the users on its path, never a list of every user on one object. Accounts are barred by exception (deactivated, locked, custodian_only), so those sets stay small. */
-/** Whether the request's date "on" is past an item's "expires" date (both YYYY-MM-DD; an item is usable on its expiry date itself); a malformed "on" counts as past. */
-caveat past_expiry(on string, expires string) {
-    !on.matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") || on > expires
-}
-
-definition user {
-    /** on a sales rep: the distributor of its group */
-    relation distributor: user
-    /** on a distributor: each rep of its group */
-    relation rep: user
-    /** on a sales or distributor user: its region */
-    relation region: region
-    /** on a distributor: user:* while it shares its inventory with its reps and is active (a deactivated distributor's pool is closed) */
-    relation shares_inventory: user:*
-    /** itself, when its role is primary_admin, admin or operations */
-    relation role_back_office: user
-    /** itself, when its role is regional_manager */
-    relation role_regional_manager: user
-    /** itself, when its role is distributor */
-    relation role_distributor: user
-    /** itself, when its role is sales */
-    relation role_sales: user
-    /** itself, when its role is facility_manager */
-    relation role_facility_manager: user
-    /** itself, while deactivated */
-    relation deactivated: user
-    /** itself, until Training Complete (org-wide roles are never locked) */
-    relation locked: user
-    /** itself, when it holds inventory but never acts */
-    relation custodian_only: user
-    /** on a user that may be a case's representative (sales, distributor, facility_manager): the organisation, whose back office enters cases for it */
-    relation org: organization
-    /** user:* while deactivated: no one enters a case for it (deactivated is the same fact, for its own permissions) */
-    relation inactive: user:*
-    /** what keeps a user from signing in, and from acting */
-    permission signed_out = deactivated + locked
-    permission barred = signed_out + custodian_only
-    /** itself, while it may act as an org-wide user */
-    permission org_wide = role_back_office - barred
-    /** itself, while it may act as the regional manager of a region */
-    permission acting_manager = role_regional_manager - barred
-    /** itself, while it may act as a distributor (also: may edit a case as its sub-rep) */
-    permission acting_distributor = role_distributor - barred
-    /** itself, while it may act as a facility manager */
-    permission acting_facility_manager = role_facility_manager - barred
-    /** the roles that hold inventory and take part in cases */
-    permission field = role_sales + role_distributor + role_facility_manager
-    permission field_acting = field - barred
-    /** may view a case as its representative (custodian-only users too: read-only) */
-    permission representative_viewer = field - signed_out
-    /** may view a case as its sub-rep (sales and distributor users) */
-    permission sub_rep_viewer = (role_sales + role_distributor) - barred
-    /** who oversees this user's cases and inventory and may act: its distributor, its regional manager */
-    permission overseer = distributor->acting_distributor + region->acting_manager
-    /** on a distributor that shares its inventory: its reps who may act */
-    permission pool = shares_inventory & rep->field_acting
-    /** who may enter a case with this user as its representative (can_create_case without facility and sub-rep: those are checks of the case's data) */
-    permission create_case = (org->org_wide + field_acting + overseer) - inactive
-}
-
-definition region {
-    relation manager: user
-    permission acting_manager = manager->acting_manager
-}
-
-/** A hospital or clinic; its managers are the facility_manager users tied to it. */
-definition facility {
-    relation manager: user
-    permission acting_manager = manager->acting_facility_manager
-}
-
-/** The organisation itself (id spicedb_id(ORG_CUSTODY)). */
-definition organization {
-    /** the primary_admin, admin and operations users: a few, whatever the size of the org */
-    relation back_office: user
-    permission org_wide = back_office->org_wide
-}
-
-definition case {
-    relation org: organization
-    relation representative: user
-    relation sub_rep: user
-    relation facility: facility
-    /** user:* while the case is not closed (paid, completed, closed, cancelled) */
-    relation open: user:*
-    permission overseer = representative->overseer + sub_rep->overseer
-    permission view = org->org_wide + representative->representative_viewer + sub_rep->sub_rep_viewer + overseer + facility->acting_manager
-    permission edit = org->org_wide + (open & (representative->field_acting + sub_rep->acting_distributor + overseer))
-}
-
-/** An inventory item, held by one user or by the organisation (ORG_CUSTODY). */
-definition item {
-    relation org: organization
-    relation holder: user
-    /** the organisation, when the item is in ORG_CUSTODY */
-    relation org_custody: organization
-    /** user:* while the item is inactive (used on a closed case, or deactivated) */
-    relation inactive: user:*
-    /** user:* with the item's expiry date (caveat past_expiry), when it has one */
-    relation expired: user:* with past_expiry
-    /** user:* while the item is on hold after a declined transfer, until back office releases it */
-    relation on_hold: user:*
-    permission use = (org_custody->org_wide + holder->field_acting + holder->pool) - inactive - on_hold - expired
-    permission view = org->org_wide + holder->field_acting + holder->overseer + holder->pool
-}
-"""
+SPICEDB_SCHEMA = spicedb_schema(RULES)
 
 
 def _yaml_block(text: str) -> str:
@@ -201,7 +95,13 @@ class SpiceDBExport:
         return "\n".join(lines) + "\n"
 
 
-def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -> SpiceDBExport:
+def to_spicedb(
+    org: Org,
+    cases: Iterable[Any] = (),
+    items: Iterable[Any] = (),
+    *,
+    rules: RuleTable = RULES,
+) -> SpiceDBExport:
     """Return the SpiceDB schema and relationships that answer as beacon_org's rules do.
 
     In the result, the permissions ``case#view``, ``case#edit``, ``item#use`` and ``item#view``
@@ -217,8 +117,8 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     granted here), see *When one process is not enough* in the docs. Inactive, locked and
     custodian-only users, closed cases, inactive items and items on hold are relationships too, so
     deactivating a user is two relationship writes (``deactivated`` for its own permissions,
-    ``inactive@user:*`` for ``create_case``), three for a sharing distributor, whose
-    ``shares_inventory`` is written only while it is active.
+    ``inactive@user:*`` for what others reach through it: ``create_case``, and a sharing
+    distributor's pool, which is closed while it is deactivated).
 
     Parameters
     ----------
@@ -226,11 +126,14 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
         The organisation.
     cases, items : iterable of Case and InventoryItem
         Any objects with their attributes; ids must be unique within each.
+    rules : RuleTable
+        The rule table the schema and relationships are rendered from (a copy of ``RULES``
+        with a rule changed, to see what the change does to an engine).
 
     Returns
     -------
     SpiceDBExport
-        ``schema`` (:data:`SPICEDB_SCHEMA`) and ``relationships``.
+        ``schema`` (:data:`SPICEDB_SCHEMA` for ``RULES``) and ``relationships``.
 
     Raises
     ------
@@ -246,14 +149,15 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     ['user:rep-gone#deactivated@user:rep-gone', 'user:rep-gone#inactive@user:*',
      'user:rep-gone#org@organization:=40org', 'user:rep-gone#region@region:west',
      'user:rep-gone#role_sales@user:rep-gone']
-    >>> export.schema.splitlines()[0]
-    '/** beacon_org: who may see and act on what in a Beacon organisation (generated; do not edit). */'
+    >>> export.schema.splitlines()[0]  # doctest: +ELLIPSIS
+    '/** beacon_org: who may see and act on what in a Beacon organisation. Rendered from the rule table ...'
     """
     relationships = tuple(
         f"{resource}#{relation}@{subject}"
-        for resource, relation, subject in relationship_triples(org, cases, items)
+        for resource, relation, subject in relationship_triples(org, cases, items, rules)
     )
-    return SpiceDBExport(SPICEDB_SCHEMA, relationships)
+    schema = SPICEDB_SCHEMA if rules is RULES else spicedb_schema(rules)
+    return SpiceDBExport(schema, relationships)
 
 
 @attrs.frozen
@@ -293,6 +197,7 @@ def relationship_changes(
     *,
     after_cases: Iterable[Any] | None = None,
     after_items: Iterable[Any] | None = None,
+    rules: RuleTable = RULES,
 ) -> RelationshipChanges:
     """Return the writes and deletes that turn ``to_spicedb(before, ...)`` into ``to_spicedb(after, ...)``.
 
@@ -316,7 +221,7 @@ def relationship_changes(
     False
     """
     old_triples, new_triples = changed_triples(
-        before, after, cases, items, after_cases=after_cases, after_items=after_items
+        before, after, cases, items, after_cases=after_cases, after_items=after_items, rules=rules
     )
     old = {_text(t) for t in old_triples}
     new = {_text(t) for t in new_triples}
