@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Protocol
 
-from .._errors import DuplicateIdError, InvalidValueError
+from .._errors import InvalidValueError
 from .._model import ORG_CUSTODY, InventoryItem, Role, User
 from .._org import Org
 from . import _advice, _lifecycle
 from ._records import Decision, Finding
 from ._rows import check_on as _check_on
-from ._rows import item_record
+from ._rows import item_records
 from ._transfer import Settlement, Transfer, TransferStatus
 
 __all__ = ["Custody", "ItemLike"]
@@ -137,9 +137,6 @@ class Custody:
         if not isinstance(org, Org):
             msg = f"Custody needs an Org (got {org!r})"
             raise InvalidValueError(msg, field="org", value=org)
-        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-            msg = f"'items' must be an iterable of inventory items (got {items!r})"
-            raise InvalidValueError(msg, field="items", value=items)
         self._org = org
         # The org's own look-ups, read directly: each is one hash and two dict look-ups.
         self._users = org._users
@@ -148,15 +145,9 @@ class Custody:
         self._managed = org._managed
         self._members = org._members
 
-        records: dict[str, InventoryItem] = {}
+        records = item_records(items)
         by_custodian: dict[str, list[InventoryItem]] = {}
-        for position, item in enumerate(items):
-            record = item if type(item) is InventoryItem else item_record(item, position)
-            item_id = record.id
-            if item_id in records:
-                msg = f"item id {item_id!r} appears twice (item #{position})"
-                raise DuplicateIdError(msg)
-            records[item_id] = record
+        for record in records.values():
             held = by_custodian.get(record.custodian)
             if held is None:
                 by_custodian[record.custodian] = [record]
