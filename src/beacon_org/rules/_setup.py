@@ -14,11 +14,11 @@ from typing import Any
 
 import attrs
 
-from .._display import FindingList, readiness_html
+from .._display import readiness_html
 from .._errors import InvalidValueError, RoleError
 from .._model import ORG_CUSTODY, InventoryItem, Role, User
 from .._org import Org
-from ._records import Finding, Severity
+from ._records import Finding, FindingList, Severity
 from ._rows import case_records, item_records
 from ._rows import check_on as _check_on
 from ._visibility import Visibility
