@@ -80,25 +80,9 @@ def _acts_for(org: Org, user: User, transfer: Transfer) -> Decision:
     return _NOT_RECIPIENT
 
 
-def can_accept(custody: CustodyRules, user_id: str, transfer: Transfer) -> Decision:
-    """Decide whether ``user_id`` may accept ``transfer``; see ``Custody.can_accept``."""
-    check_transfer(transfer)
-    actor = custody._actor(user_id)
-    if isinstance(actor, Decision):
-        return actor
-    if transfer.status is not TransferStatus.PENDING:
-        return _NOT_PENDING
-    grant = _acts_for(custody.org, actor, transfer)
-    if not grant.allowed:
-        return grant
-    if actor.role is Role.SALES and transfer.started_by == actor.id:
-        return _STARTED_BY_SELF
-    denial = custody._recipient_denial(transfer.recipient)
-    return grant if denial is None else denial
-
-
-def can_decline(custody: CustodyRules, user_id: str, transfer: Transfer) -> Decision:
-    """Decide whether ``user_id`` may decline ``transfer``; see ``Custody.can_decline``."""
+def _answer(custody: CustodyRules, user_id: str, transfer: Transfer) -> Decision:
+    # Who may answer a pending transfer, accepting or declining alike: someone who acts for its
+    # recipient, and never a sales user for a transfer it started.
     check_transfer(transfer)
     actor = custody._actor(user_id)
     if isinstance(actor, Decision):
@@ -109,6 +93,20 @@ def can_decline(custody: CustodyRules, user_id: str, transfer: Transfer) -> Deci
     if grant.allowed and actor.role is Role.SALES and transfer.started_by == actor.id:
         return _STARTED_BY_SELF
     return grant
+
+
+def can_accept(custody: CustodyRules, user_id: str, transfer: Transfer) -> Decision:
+    """Decide whether ``user_id`` may accept ``transfer``; see ``Custody.can_accept``."""
+    grant = _answer(custody, user_id, transfer)
+    if not grant.allowed:
+        return grant
+    denial = custody._recipient_denial(transfer.recipient)  # only an accept moves items to it
+    return grant if denial is None else denial
+
+
+def can_decline(custody: CustodyRules, user_id: str, transfer: Transfer) -> Decision:
+    """Decide whether ``user_id`` may decline ``transfer``; see ``Custody.can_decline``."""
+    return _answer(custody, user_id, transfer)
 
 
 def settle(

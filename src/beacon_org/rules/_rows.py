@@ -16,8 +16,8 @@ says which field is wrong and what it holds.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from .._errors import DuplicateIdError, InvalidValueError, shown
 from .._model import _STATUSES, Case, InventoryItem, _fail, well_formed_case
@@ -101,6 +101,22 @@ def _first_missing(row: object, names: tuple[str, ...]) -> str:
     return next((name for name in names if not hasattr(row, name)), names[0])
 
 
+R = TypeVar("R", Case, InventoryItem)
+
+
+def _unique_records(
+    kind: str, rows: object, read: Callable[[object, int], R]
+) -> Iterator[tuple[Any, R]]:
+    # Each row of a collection with its checked record, in order; a repeated id is refused.
+    seen: dict[str, int] = {}
+    for position, row in enumerate(_collection(kind, rows)):
+        record = read(row, position)
+        first = seen.setdefault(record.id, position)
+        if first != position:
+            raise _duplicate(kind, record.id, first, position)
+        yield row, record
+
+
 # --- cases ----------------------------------------------------------------------------------------
 
 
@@ -180,13 +196,7 @@ def case_records(cases: object) -> Iterator[tuple[Any, Case]]:
     DuplicateIdError
         If two cases have the same id.
     """
-    seen: dict[str, int] = {}
-    for position, row in enumerate(_collection("case", cases)):
-        record = case_record(row, position)
-        first = seen.setdefault(record.id, position)
-        if first != position:
-            raise _duplicate("case", record.id, first, position)
-        yield row, record
+    return _unique_records("case", cases, case_record)
 
 
 # --- items ----------------------------------------------------------------------------------------
@@ -230,15 +240,7 @@ def item_records(items: object) -> dict[str, InventoryItem]:
     DuplicateIdError
         If two items have the same id.
     """
-    records: dict[str, InventoryItem] = {}
-    positions: dict[str, int] = {}
-    for position, row in enumerate(_collection("item", items)):
-        record = item_record(row, position)
-        first = positions.setdefault(record.id, position)
-        if first != position:
-            raise _duplicate("item", record.id, first, position)
-        records[record.id] = record
-    return records
+    return {record.id: record for _row, record in _unique_records("item", items, item_record)}
 
 
 # --- ids alone ------------------------------------------------------------------------------------
