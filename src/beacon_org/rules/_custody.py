@@ -82,7 +82,8 @@ class Custody:
     """The custody rules of an org over a collection of inventory items.
 
     ``items`` is any iterable of :class:`~beacon_org.InventoryItem` or of objects with the same
-    attributes (``id``, ``custodian``, ``active``, ``expires``, and ``on_hold`` if they have it);
+    attributes (``id``, ``custodian``, ``active``, and ``expires`` and ``on_hold`` if they have
+    them);
     it is read once and indexed by custodian. Like its org, a ``Custody`` never changes: build a new one for new items or a new org.
 
     An item whose custodian is neither a user of the org nor :data:`~beacon_org.ORG_CUSTODY` is kept:
