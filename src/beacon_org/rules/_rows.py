@@ -143,9 +143,19 @@ def case_row(row: object, position: int | None = None) -> Any:
 
 def check_case_rows(cases: list[Any] | tuple[Any, ...]) -> None:
     """Check every row of ``cases`` as :func:`case_row` does, naming a bad one by its position."""
+    # case_row's fast path, inline: this runs once per row of every visible_cases call.
     for position, row in enumerate(cases):
-        if type(row) is not Case:
-            case_row(row, position)
+        if type(row) is Case:
+            continue
+        try:
+            if (
+                well_formed_case(row.id, row.representative, row.sub_rep, row.facility)
+                and row.status in _STATUSES
+            ):
+                continue
+        except (AttributeError, TypeError):
+            pass
+        case_record(row, position)
 
 
 def case_record(row: object, position: int | None = None) -> Case:
