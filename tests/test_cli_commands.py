@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 import beacon_org as bo
+import beacon_org._cli_io as _cli_io
 import beacon_org.cli as cli
 from beacon_org._expectations import schema
 from beacon_org.cli import main
@@ -237,7 +238,7 @@ class Terminal(io.StringIO):
 
 
 def test_progress_goes_to_a_terminal_only(bundle: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(_cli_io, "PROGRESS_AFTER", 0.0)
     terminal = Terminal()
     status, out, err = in_process("lookup", bundle, "--item", "screw-a-1", err=terminal)
     assert status == 0

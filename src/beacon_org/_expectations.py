@@ -20,9 +20,7 @@ from typing import Any, TextIO
 import attrs
 
 from ._bundle import Bundle
-from ._errors import InvalidDataError, shown, type_name
-from ._model import ORG_CUSTODY
-from .cli import (
+from ._cli_io import (
     EXIT_FINDINGS,
     EXIT_OK,
     _BadInput,
@@ -34,6 +32,8 @@ from .cli import (
     _write_json,
     _Writer,
 )
+from ._errors import InvalidDataError, shown, type_name
+from ._model import ORG_CUSTODY
 from .rules import Custody, Decision, Visibility
 
 __all__ = ["CHECK_PERMISSIONS", "LOOKUP_PERMISSIONS", "run_expectations_command", "schema"]

@@ -3,43 +3,16 @@ proportion to their answer rather than to the number of cases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .._errors import DuplicateIdError, InvalidValueError, shown
 from .._model import Case
 from .._org import Org
+from ._rows import case_records
 
 __all__ = ["CaseIndex"]
 
 _EMPTY: frozenset[str] = frozenset()
-
-
-def _as_case(obj: object) -> Case:
-    # Foreign rows are checked by building a Case from them: the same validators, the same errors.
-    try:
-        return Case(
-            obj.id,  # type: ignore[attr-defined]
-            obj.representative,  # type: ignore[attr-defined]
-            sub_rep=obj.sub_rep,  # type: ignore[attr-defined]
-            facility=obj.facility,  # type: ignore[attr-defined]
-            status=obj.status,  # type: ignore[attr-defined]
-        )
-    except AttributeError as exc:
-        if isinstance(obj, Mapping):
-            msg = (
-                f"{shown(obj)} is a mapping, not a case: build a Case from it with "
-                "bo.case_from_dict(...)"
-            )
-        else:
-            msg = (
-                f"{shown(obj)} is not a case: it has no attribute {exc.name!r} (a case needs "
-                "id, representative, sub_rep, facility and status)"
-            )
-        raise InvalidValueError(msg, field=exc.name or "", value=obj) from None
-    except InvalidValueError as exc:
-        msg = f"case {shown(getattr(obj, 'id', obj))}: {exc}"
-        raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
 
 
 class CaseIndex:
@@ -75,9 +48,6 @@ class CaseIndex:
     __slots__ = ("by_facility", "by_person", "cases", "position", "rows")
 
     def __init__(self, cases: Iterable[Any]) -> None:
-        if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
-            msg = f"'cases' must be an iterable of cases (got {shown(cases)})"
-            raise InvalidValueError(msg, field="cases", value=cases)
         #: case id -> the case as a Case record
         self.cases: dict[str, Case] = {}
         #: case id -> the object given (a Case or the service's own row)
@@ -88,11 +58,7 @@ class CaseIndex:
         self.by_person: dict[str, list[Case]] = {}
         #: facility id -> the cases at it, in order
         self.by_facility: dict[str, list[Case]] = {}
-        for case in cases:
-            record = case if type(case) is Case else _as_case(case)
-            if record.id in self.cases:
-                msg = f"case id {record.id!r} appears twice"
-                raise DuplicateIdError(msg)
+        for case, record in case_records(cases):
             self.position[record.id] = len(self.cases)
             self.cases[record.id] = record
             self.rows[record.id] = case

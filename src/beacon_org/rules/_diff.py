@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from .._errors import DuplicateIdError, InvalidValueError
+from .._errors import InvalidValueError
 from .._model import Case, InventoryItem, Region, User
 from .._org import (
     Org,
@@ -28,7 +28,8 @@ from .._org import (
     unchecked_with_user,
 )
 from ._case_index import CaseIndex
-from ._custody import Custody, item_record
+from ._custody import Custody
+from ._rows import item_records
 from ._table import RULES
 from ._visibility import Visibility
 from ._walk import forward, reverse
@@ -506,17 +507,9 @@ def _cases(index: CaseIndex, rows: Collection[_Rows]) -> dict[str, Case]:
 
 class _ItemIndex:
     def __init__(self, items: Iterable[Any]) -> None:
-        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-            msg = f"'items' must be an iterable of inventory items (got {items!r})"
-            raise InvalidValueError(msg, field="items", value=items)
-        self.items: dict[str, InventoryItem] = {}
+        self.items: dict[str, InventoryItem] = item_records(items)
         self.by_custodian: dict[str, list[str]] = {}
-        for position, item in enumerate(items):
-            record = item_record(item, position)
-            if record.id in self.items:
-                msg = f"item id {record.id!r} appears twice (item #{position})"
-                raise DuplicateIdError(msg)
-            self.items[record.id] = record
+        for record in self.items.values():
             self.by_custodian.setdefault(record.custodian, []).append(record.id)
 
     def named(self, rows: Collection[_Rows]) -> set[str]:

@@ -10,16 +10,19 @@ constants; a grant is built with the path it names.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import attrs
 
 from .._errors import InvalidValueError, shown
-from .._model import _STATUSES, Case, CaseStatus, Role, User, well_formed_case
+from .._model import Case, CaseStatus, Role, User
 from .._org import Org
-from ._case_index import CaseIndex, _as_case
+from ._case_index import CaseIndex
 from ._records import Decision
+from ._rows import case_list as _case_list
+from ._rows import case_row as _read_case
+from ._rows import check_case_rows as _check_rows
 
 __all__ = ["CaseLike", "Visibility"]
 
@@ -375,24 +378,6 @@ class _Scope:
         return _DENY_NOT_OWN
 
 
-def _read_case(obj: Any) -> Any:
-    """``obj`` if it reads as a well-formed case, else a checked ``Case`` (or the error it raises).
-
-    A service's own row is checked by reading its attributes, not by building a ``Case`` from it:
-    the common shape (plain ``str`` ids, a known status) costs a few type checks. Anything else
-    goes through ``Case`` itself, so a malformed row raises the same ``InvalidValueError``.
-    """
-    try:
-        if (
-            well_formed_case(obj.id, obj.representative, obj.sub_rep, obj.facility)
-            and obj.status in _STATUSES
-        ):
-            return obj
-    except (AttributeError, TypeError):  # a missing attribute, an unhashable status
-        pass
-    return _as_case(obj)
-
-
 def _without_suggestion(decision: Decision) -> Decision:
     # A denial whose suggested change would not be enough for this question.
     return Decision(allowed=False, reason=decision.reason)
@@ -471,15 +456,6 @@ def _region_fix(org: Org, manager_id: str, subjects: Iterable[str]) -> str | Non
         if user.region is not None:
             return f"make {manager_id} the manager of region {user.region}"
     return None
-
-
-def _case_list(cases: object) -> list[Any]:
-    # A str is iterable but never a collection of cases; anything not iterable is refused here,
-    # not as a TypeError from list().
-    if isinstance(cases, str | bytes | Mapping) or not isinstance(cases, Iterable):
-        msg = f"'cases' must be an iterable of cases (got {shown(cases)})"
-        raise InvalidValueError(msg, field="cases", value=cases)
-    return list(cases)
 
 
 class Visibility:
@@ -782,9 +758,7 @@ class Visibility:
         return self._viewable(user_id, rows)
 
     def _viewable(self, user_id: str, cases: list[Any] | tuple[Any, ...]) -> list[bool]:
-        for case in cases:
-            if type(case) is not Case:
-                _read_case(case)
+        _check_rows(cases)
         try:
             scope = self._scopes[user_id]
         except (KeyError, TypeError):
