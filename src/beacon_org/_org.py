@@ -500,7 +500,7 @@ class Org:
         if old is None or old.region != new.region:
             members = self._members
             if old is not None and old.region is not None:
-                members = members.set(old.region, members[old.region] - {new.id})
+                members = _drop(members, old.region, new.id)
             if new.region is not None:
                 members = members.set(new.region, members.get(new.region, _EMPTY) | {new.id})
             fields["_members"] = members
@@ -799,7 +799,7 @@ class Org:
             return self
         managed = self._managed
         if old.manager is not None:
-            managed = managed.set(old.manager, managed[old.manager] - {region_id})
+            managed = _drop(managed, old.manager, region_id)
         if manager_id is not None:
             managed = managed.set(manager_id, managed.get(manager_id, _EMPTY) | {region_id})
         region = attrs.evolve(old, manager=manager_id)
