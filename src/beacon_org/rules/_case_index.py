@@ -12,8 +12,6 @@ from .._org import Org
 
 __all__ = ["CaseIndex"]
 
-_EMPTY: frozenset[str] = frozenset()
-
 
 def _as_case(obj: object) -> Case:
     # Foreign rows are checked by building a Case from them: the same validators, the same errors.
@@ -102,6 +100,11 @@ class CaseIndex:
             if record.facility is not None:
                 self.by_facility.setdefault(record.facility, []).append(record)
 
+    def by_field(self, name: str) -> Mapping[str, list[Case]]:
+        """The cases by the value of their field ``name`` (representative and sub-rep: by person,
+        a superset; facility: by facility)."""
+        return self.by_facility if name == "facility" else self.by_person
+
     def __len__(self) -> int:
         return len(self.cases)
 
@@ -150,8 +153,9 @@ class CaseIndex:
     def reachable(self, org: Org, user_id: str) -> Iterator[Case]:
         """A superset of the cases ``user_id`` may view in ``org``, whatever its role.
 
-        Every case that concerns the user, its reps, the members of the regions it manages, or
-        that is at one of its facilities (all cases for an org-wide user); a case may come twice.
+        Every case whose representative, sub-rep or facility a grant of the rule table reaches
+        walking back from the user (its reps, the members of the regions it manages, its
+        facilities; all cases for an org-wide user), granted or not; a case may come twice.
 
         Examples
         --------
@@ -163,16 +167,19 @@ class CaseIndex:
         >>> sorted({case.id for case in index.reachable(org, "rm-west") if visibility.can_view_case("rm-west", case)})
         ['c-100', 'c-101', 'c-102', 'c-400']
         """
-        user = org._users.get(user_id)
-        if user is None:
+        from ._compile import Compiled  # the rules import this module
+        from ._table import RULES
+
+        look = Compiled(org.view, RULES).look("view_case", user_id)
+        if look is None:
             return
-        if user.role.is_org_wide:
+        if look.every is not None:
             yield from self.cases.values()
             return
-        people = {user_id, *org._reps.get(user_id, _EMPTY)}
-        for region in org._managed.get(user_id, _EMPTY):
-            people |= org._members.get(region, _EMPTY)
-        for person in people:
-            yield from self.by_person.get(person, ())
-        for facility in user.facilities:
-            yield from self.by_facility.get(facility, ())
+        people: dict[int, tuple[Mapping[str, list[Case]], set[str]]] = {}
+        for name, keys in look.keys().items():
+            by_key = self.by_field(name)  # the representative and sub-rep share one index
+            people.setdefault(id(by_key), (by_key, set()))[1].update(keys)
+        for by_key, ids in people.values():
+            for key in ids:
+                yield from by_key.get(key, ())
