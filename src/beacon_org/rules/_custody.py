@@ -1,7 +1,8 @@
-"""Custody rules: which items a user may use, see and move, transfer advice, and settling transfers.
+"""Custody rules: which items a user may use, see and move.
 
 ``Custody`` indexes the items once by custodian, so list answers cost in proportion to the answer and
-yes/no answers are a few dictionary look-ups.
+yes/no answers are a few dictionary look-ups. Its transfer advice (``_advice``) and the transfer
+lifecycle (``_lifecycle``: accept, decline, settle, release) are methods here that delegate there.
 """
 
 from __future__ import annotations
@@ -10,28 +11,26 @@ import bisect
 import datetime as _dt
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Protocol
 
-import attrs
-
-from .._errors import DuplicateIdError, InvalidValueError, TransferError
+from .._errors import DuplicateIdError, InvalidValueError
 from .._model import ORG_CUSTODY, InventoryItem, Role, User
 from .._org import Org
-from ._records import Decision, Finding, Severity
-from ._transfer import Settlement, Transfer, TransferStatus, _to_status
+from . import _advice, _lifecycle
+from ._records import Decision, Finding
+from ._rows import check_on as _check_on
+from ._rows import item_record
+from ._transfer import Settlement, Transfer, TransferStatus
 
-__all__ = ["Custody", "ItemLike", "item_record"]
+__all__ = ["Custody", "ItemLike"]
 
 _EMPTY: frozenset[str] = frozenset()
-_MISSING = object()
 
 # Denials that never depend on who asks or what about: built once and handed out as they are.
 _UNKNOWN_USER = Decision(allowed=False, reason="unknown-user")
 _UNKNOWN_ITEM = Decision(allowed=False, reason="unknown-item")
 _ITEM_INACTIVE = Decision(allowed=False, reason="item-inactive")
 _ITEM_ON_HOLD = Decision(allowed=False, reason="item-on-hold")
-_ITEM_NOT_ON_HOLD = Decision(allowed=False, reason="item-not-on-hold")
-_NOT_ORG_WIDE = Decision(allowed=False, reason="not-org-wide")
 _TRANSFERS_DISABLED = Decision(
     allowed=False, reason="transfers-disabled", suggestion="allow field users to start transfers"
 )
@@ -39,8 +38,6 @@ _ITEM_EXPIRED = Decision(allowed=False, reason="item-expired")
 _CANNOT_HOLD = Decision(allowed=False, reason="cannot-hold")
 _ALREADY_CUSTODIAN = Decision(allowed=False, reason="already-custodian")
 _RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason="recipient-cannot-hold")
-_NOT_PENDING = Decision(allowed=False, reason="transfer-not-pending")
-_STARTED_BY_SELF = Decision(allowed=False, reason="started-by-self")
 
 # The roles the organisation's field_users_can_transfer setting applies to.
 _FIELD_ROLES = frozenset({Role.SALES, Role.DISTRIBUTOR})
@@ -62,55 +59,6 @@ class ItemLike(Protocol):
     def expires(self) -> _dt.date | None: ...
 
     # ``on_hold`` is read too when a row has it; a row without it is not on hold.
-
-
-def item_record(item: object, position: int = 0) -> InventoryItem:
-    """Return ``item`` as a checked :class:`~beacon_org.InventoryItem`.
-
-    ``item`` is an ``InventoryItem`` (returned as it is) or any object with ``id``, ``custodian``,
-    ``active`` and ``expires`` (and ``on_hold``, False when absent); ``position`` (its index in the
-    caller's collection) names it in the error when it has no usable id.
-
-    Raises
-    ------
-    InvalidValueError
-        If an attribute is missing or has the wrong type; the message names the item.
-    """
-    if type(item) is InventoryItem:
-        return item
-    fields: dict[str, Any] = {}
-    for name in ("id", "custodian", "active", "expires"):
-        value = getattr(item, name, _MISSING)
-        if value is _MISSING:
-            item_id = getattr(item, "id", None)
-            where = f"item {item_id!r}" if isinstance(item_id, str) else f"item #{position}"
-            msg = f"{where} has no {name!r} attribute (got {item!r})"
-            raise InvalidValueError(msg, field=name, value=item)
-        fields[name] = value
-    try:
-        return InventoryItem(
-            fields["id"],
-            fields["custodian"],
-            active=fields["active"],
-            expires=fields["expires"],
-            on_hold=getattr(item, "on_hold", False),
-        )
-    except InvalidValueError as exc:
-        where = f"item {fields['id']!r}" if isinstance(fields["id"], str) else f"item #{position}"
-        msg = f"{where}: {exc}"
-        raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
-
-
-def _finding(code: str, severity: Severity, subject: str, message: str) -> Finding:
-    return Finding(code=code, severity=severity, subject=subject, message=message)
-
-
-def _check_on(on: object) -> _dt.date:
-    # datetime is a date subclass, but "usable at 09:00" is not a day: refuse it as InventoryItem does.
-    if not isinstance(on, _dt.date) or isinstance(on, _dt.datetime):
-        msg = f"'on' must be a datetime.date or None (got {on!r})"
-        raise InvalidValueError(msg, field="on", value=on)
-    return on
 
 
 def _actor_denial(user: User) -> Decision | None:
@@ -684,94 +632,9 @@ class Custody:
         >>> custody.transfer_advice("kit-org-1", "dist-a")
         []
         """
-        if on is not None:
-            on = _check_on(on)
-        findings: list[Finding] = []
-        record = self._item(item_id)
-        if record is None:
-            msg = f"no item {item_id!r} is known"
-            findings.append(_finding("unknown-item", Severity.ERROR, str(item_id), msg))
-        recipient: User | None = None
-        if to_id != ORG_CUSTODY:
-            recipient = self._users.get(to_id) if isinstance(to_id, str) else None
-            if recipient is None:
-                msg = f"no user {to_id!r} is known to receive the item"
-                findings.append(_finding("unknown-recipient", Severity.ERROR, str(to_id), msg))
-                return findings
-        if record is not None:
-            findings.extend(self._item_advice(record, to_id, on))
-        if recipient is not None:
-            findings.extend(self._recipient_advice(recipient))
-        return findings
-
-    def _item_advice(self, record: InventoryItem, to_id: str, on: _dt.date | None) -> list[Finding]:
-        findings: list[Finding] = []
-        item_id, custodian = record.id, record.custodian
-        if custodian == to_id:
-            msg = f"{item_id} is already in the custody of {to_id}"
-            findings.append(_finding("already-custodian", Severity.ERROR, item_id, msg))
-        if custodian != ORG_CUSTODY and custodian not in self._users:
-            msg = f"{item_id} is held by {custodian!r}, which is not a user of the org; only back office can move it"
-            findings.append(_finding("unknown-custodian", Severity.WARNING, item_id, msg))
-        if not record.active:
-            msg = f"{item_id} is inactive (used on a closed case or deactivated): inactive inventory can no longer be used or transferred"
-            findings.append(_finding("item-inactive", Severity.ERROR, item_id, msg))
-        elif record.on_hold:
-            msg = f"{item_id} is on hold after a declined transfer: back office must review and release it before it moves again"
-            findings.append(_finding("item-on-hold", Severity.ERROR, item_id, msg))
-        elif on is not None and record.expires is not None and record.expires < on:
-            msg = f"{item_id} expired on {record.expires.isoformat()}: the recipient cannot use it"
-            findings.append(_finding("item-expired", Severity.WARNING, item_id, msg))
-        return findings
-
-    def _recipient_advice(self, recipient: User) -> list[Finding]:
-        to_id = recipient.id
-        if not recipient.active:
-            msg = f"{to_id} is deactivated: a deactivated user cannot hold inventory"
-            return [_finding("recipient-inactive", Severity.ERROR, to_id, msg)]
-        if not recipient.role.can_hold_inventory:
-            msg = f"{to_id} is a {recipient.role.value}: regional managers, admins and operations never hold inventory"
-            return [_finding("recipient-cannot-hold", Severity.ERROR, to_id, msg)]
-        findings: list[Finding] = []
-        if recipient.locked:
-            msg = f"{to_id} is still locked (Training Complete not checked): it cannot accept the transfer or use the item until it is"
-            findings.append(_finding("recipient-locked", Severity.WARNING, to_id, msg))
-        if recipient.custodian_only:
-            msg = f"{to_id} is custodian-only and never acts: someone who acts for it (back office, its distributor or regional manager) must accept the transfer"
-            findings.append(_finding("recipient-custodian-only", Severity.ADVICE, to_id, msg))
-        distributor = self._distributor_of.get(to_id)
-        if distributor is not None and self._shares(distributor):
-            msg = (
-                f"{to_id}'s distributor {distributor} shares its inventory: transfer to "
-                f"{distributor} instead, unless the item is meant for {to_id} alone"
-            )
-            findings.append(_finding("transfer-to-distributor", Severity.ADVICE, to_id, msg))
-        return findings
+        return _advice.transfer_advice(self, item_id, to_id, on=on)
 
     # --- the transfer lifecycle ------------------------------------------------------------------
-
-    def _acts_for(self, user: User, transfer: Transfer) -> Decision:
-        user_id, recipient_id, transfer_id = user.id, transfer.recipient, transfer.id
-        recipient = self._users.get(recipient_id)
-        if recipient is None and recipient_id != ORG_CUSTODY:
-            return _UNKNOWN_USER
-        if user.role.is_org_wide:
-            return Decision(allowed=True, reason="org-wide", path=(user_id, transfer_id))
-        if recipient is None:
-            return Decision(allowed=False, reason="not-recipient")  # org custody: back office only
-        if user_id == recipient_id:
-            return Decision(allowed=True, reason="recipient", path=(user_id, transfer_id))
-        if user.role is Role.DISTRIBUTOR and self._distributor_of.get(recipient_id) == user_id:
-            path: tuple[str, ...] = (user_id, recipient_id, transfer_id)
-            return Decision(allowed=True, reason="distributor-of-rep", path=path)
-        if (
-            user.role is Role.REGIONAL_MANAGER
-            and recipient.region is not None
-            and recipient.region in self._managed.get(user_id, _EMPTY)
-        ):
-            path = (user_id, recipient.region, recipient_id, transfer_id)
-            return Decision(allowed=True, reason="regional-manager-of-member", path=path)
-        return Decision(allowed=False, reason="not-recipient")
 
     def can_accept(self, user_id: str, transfer: Transfer) -> Decision:
         """Decide whether ``user_id`` may accept a pending ``transfer``, moving custody to its recipient.
@@ -796,19 +659,7 @@ class Custody:
         >>> custody.can_accept("rep-a1", t).reason, custody.can_accept("dist-a", t).path
         ('started-by-self', ('dist-a', 'rep-a1', 't-1'))
         """
-        _check_transfer(transfer)
-        actor = self._actor(user_id)
-        if isinstance(actor, Decision):
-            return actor
-        if transfer.status is not TransferStatus.PENDING:
-            return _NOT_PENDING
-        grant = self._acts_for(actor, transfer)
-        if not grant.allowed:
-            return grant
-        if actor.role is Role.SALES and transfer.started_by == actor.id:
-            return _STARTED_BY_SELF
-        denial = self._recipient_denial(transfer.recipient)
-        return grant if denial is None else denial
+        return _lifecycle.can_accept(self, user_id, transfer)
 
     def can_decline(self, user_id: str, transfer: Transfer) -> Decision:
         """Decide whether ``user_id`` may decline a pending ``transfer``.
@@ -829,16 +680,7 @@ class Custody:
         >>> custody.can_decline("dist-a", t).reason
         'distributor-of-rep'
         """
-        _check_transfer(transfer)
-        actor = self._actor(user_id)
-        if isinstance(actor, Decision):
-            return actor
-        if transfer.status is not TransferStatus.PENDING:
-            return _NOT_PENDING
-        grant = self._acts_for(actor, transfer)
-        if grant.allowed and actor.role is Role.SALES and transfer.started_by == actor.id:
-            return _STARTED_BY_SELF
-        return grant
+        return _lifecycle.can_decline(self, user_id, transfer)
 
     def settle(
         self, transfer: Transfer, outcome: TransferStatus | str, *, by: str | None = None
@@ -878,52 +720,7 @@ class Custody:
         >>> custody.settle(t, "declined", by="admin-1").status
         <TransferStatus.DECLINED: 'declined'>
         """
-        _check_transfer(transfer)
-        result = _to_status(outcome)
-        if result not in (TransferStatus.ACCEPTED, TransferStatus.DECLINED):
-            msg = f"outcome must be 'accepted' or 'declined' (got {str(result)!r})"
-            raise InvalidValueError(msg, field="outcome", value=outcome)
-        if transfer.status is not TransferStatus.PENDING:
-            msg = f"transfer {transfer.id!r} is already {transfer.status.value}; only a pending transfer settles"
-            raise TransferError(msg)
-        for item_id in transfer.item_ids:
-            record = self._items.get(item_id)
-            if record is None:
-                msg = f"transfer {transfer.id!r}: no item {item_id!r} is known"
-                raise TransferError(msg)
-            if record.custodian != transfer.sender:
-                msg = (
-                    f"transfer {transfer.id!r}: item {item_id!r} is held by "
-                    f"{record.custodian!r}, not by the sender {transfer.sender!r}"
-                )
-                raise TransferError(msg)
-            if result is TransferStatus.ACCEPTED and (not record.active or record.on_hold):
-                # Inactive and held items move for nobody; a decline leaves them where they are.
-                state = "inactive" if not record.active else "on hold"
-                msg = f"transfer {transfer.id!r}: item {item_id!r} is {state} and cannot move"
-                raise TransferError(msg)
-        accepted = result is TransferStatus.ACCEPTED
-        org_wide = False
-        if by is not None:
-            decision = (self.can_accept if accepted else self.can_decline)(by, transfer)
-            if not decision.allowed:
-                verb = "accept" if accepted else "decline"
-                msg = f"{by!r} may not {verb} transfer {transfer.id!r} ({decision.reason})"
-                raise TransferError(msg)
-            org_wide = self._users[by].role.is_org_wide
-        if accepted:
-            denial = self._recipient_denial(transfer.recipient)
-            if denial is not None:
-                msg = f"transfer {transfer.id!r}: recipient {transfer.recipient!r} cannot hold inventory ({denial.reason})"
-                raise TransferError(msg)
-            status, custodian = TransferStatus.ACCEPTED, transfer.recipient
-        else:
-            status = TransferStatus.DECLINED if org_wide else TransferStatus.HOLD
-            custodian = transfer.sender
-        return Settlement(
-            transfer=attrs.evolve(transfer, status=status),
-            custodians=tuple((item_id, custodian) for item_id in transfer.item_ids),
-        )
+        return _lifecycle.settle(self, transfer, outcome, by=by)
 
     # --- releasing held items ----------------------------------------------------------------------
 
@@ -946,17 +743,7 @@ class Custody:
         >>> custody.can_release("dist-a", "kit-1").reason
         'not-org-wide'
         """
-        actor = self._actor(user_id)
-        if isinstance(actor, Decision):
-            return actor
-        if not actor.role.is_org_wide:
-            return _NOT_ORG_WIDE
-        record = self._item(item_id)
-        if record is None:
-            return _UNKNOWN_ITEM
-        if not record.on_hold:
-            return _ITEM_NOT_ON_HOLD
-        return Decision(allowed=True, reason="org-wide", path=(actor.id, record.id))
+        return _lifecycle.can_release(self, user_id, item_id)
 
     def release(self, user_id: str, item_ids: Iterable[str]) -> tuple[InventoryItem, ...]:
         """Return this custody's items, in their order, with ``item_ids`` no longer on hold.
@@ -986,23 +773,4 @@ class Custody:
         ...
         beacon_org.TransferError: 'rep-a1' may not release item 'kit-1' (not-org-wide)
         """
-        if isinstance(item_ids, str | bytes) or not isinstance(item_ids, Iterable):
-            msg = f"'item_ids' must be a collection of item ids (got {item_ids!r})"
-            raise InvalidValueError(msg, field="item_ids", value=item_ids)
-        named = list(item_ids)
-        for item_id in named:
-            decision = self.can_release(user_id, item_id)
-            if not decision.allowed:
-                msg = f"{user_id!r} may not release item {item_id!r} ({decision.reason})"
-                raise TransferError(msg)
-        released = set(named)
-        return tuple(
-            attrs.evolve(record, on_hold=False) if record.id in released else record
-            for record in self._items.values()
-        )
-
-
-def _check_transfer(transfer: object) -> None:
-    if not isinstance(transfer, Transfer):
-        msg = f"expected a bo.Transfer (got {transfer!r})"
-        raise InvalidValueError(msg, field="transfer", value=transfer)
+        return _lifecycle.release(self, user_id, item_ids)

@@ -19,7 +19,8 @@ from .._model import InventoryItem, User
 from .._org import Org
 from .._pmap import PMap
 from ._case_index import CaseIndex
-from ._custody import Custody, item_record
+from ._custody import Custody
+from ._rows import item_record
 from ._visibility import Visibility
 
 __all__ = ["PERMISSIONS", "AccessChange", "AccessDiff", "AccessLine", "diff_access"]

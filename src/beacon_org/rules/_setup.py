@@ -18,8 +18,8 @@ from .._display import FindingList, readiness_html
 from .._errors import InvalidValueError, RoleError
 from .._model import ORG_CUSTODY, Role, User
 from .._org import Org
-from ._custody import _check_on
 from ._records import Finding, Severity
+from ._rows import check_on as _check_on
 from ._visibility import Visibility
 
 __all__ = [

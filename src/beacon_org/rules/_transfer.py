@@ -3,7 +3,7 @@
 A transfer moves items from a sender's custody to a recipient. It is pending until the recipient
 (or someone who acts for it) accepts, so custody moves, or declines, so the items go back to the
 sender on hold until the back office reviews and releases them ("Receiving a Transfer"). These
-records only describe; :class:`~beacon_org.Custody` decides.
+records only describe; :class:`~beacon_org.Custody` decides (its rules are in ``_lifecycle``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import attrs
 
 from .._errors import InvalidValueError
 from .._model import InventoryItem
+from ._rows import item_record
 
 __all__ = ["Settlement", "Transfer", "TransferStatus"]
 
@@ -170,8 +171,6 @@ class Settlement:
         >>> [(i.custodian, i.on_hold) for i in held.apply([bo.InventoryItem("kit-1", "dist-a")])]
         [('dist-a', True)]
         """
-        from ._custody import item_record
-
         moved = dict(self.custodians)
         hold = self.transfer.status is TransferStatus.HOLD
         out: list[InventoryItem] = []
