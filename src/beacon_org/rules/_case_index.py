@@ -4,13 +4,13 @@ proportion to their answer rather than to the number of cases."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from .._errors import DuplicateIdError, InvalidValueError, shown
-from .._model import Case
+from .._model import _STATUSES, Case, CaseStatus, well_formed_case
 from .._org import Org
 
-__all__ = ["CaseIndex"]
+__all__ = ["CaseIndex", "CaseLike", "case_list", "read_case"]
 
 
 def _as_case(obj: object) -> Case:
@@ -38,6 +38,61 @@ def _as_case(obj: object) -> Case:
     except InvalidValueError as exc:
         msg = f"case {shown(getattr(obj, 'id', obj))}: {exc}"
         raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
+
+
+class CaseLike(Protocol):
+    """What the rules read from a case: :class:`~beacon_org.Case` or any object with these attributes.
+
+    ``status`` may be a :class:`~beacon_org.CaseStatus` or its string value.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from beacon_org.testing import sample_org
+    >>> row = SimpleNamespace(
+    ...     id="row-7", representative="rep-a1", sub_rep=None, facility=None, status="open"
+    ... )
+    >>> bool(bo.Visibility(sample_org()).can_view_case("dist-a", row))
+    True
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def representative(self) -> str: ...
+    @property
+    def sub_rep(self) -> str | None: ...
+    @property
+    def facility(self) -> str | None: ...
+    @property
+    def status(self) -> CaseStatus | str: ...
+
+
+def read_case(obj: Any) -> Any:
+    """``obj`` if it reads as a well-formed case, else a checked ``Case`` (or the error it raises).
+
+    A service's own row is checked by reading its attributes, not by building a ``Case`` from it:
+    the common shape (plain ``str`` ids, a known status) costs a few type checks. Anything else
+    goes through ``Case`` itself, so a malformed row raises the same ``InvalidValueError``.
+    """
+    try:
+        if (
+            well_formed_case(obj.id, obj.representative, obj.sub_rep, obj.facility)
+            and obj.status in _STATUSES
+        ):
+            return obj
+    except (AttributeError, TypeError):  # a missing attribute, an unhashable status
+        pass
+    return _as_case(obj)
+
+
+def case_list(cases: object) -> list[Any]:
+    # A str is iterable but never a collection of cases; anything not iterable is refused here,
+    # not as a TypeError from list().
+    if isinstance(cases, str | bytes | Mapping) or not isinstance(cases, Iterable):
+        msg = f"'cases' must be an iterable of cases (got {shown(cases)})"
+        raise InvalidValueError(msg, field="cases", value=cases)
+    return list(cases)
 
 
 class CaseIndex:
@@ -101,8 +156,18 @@ class CaseIndex:
                 self.by_facility.setdefault(record.facility, []).append(record)
 
     def by_field(self, name: str) -> Mapping[str, list[Case]]:
-        """The cases by the value of their field ``name`` (representative and sub-rep: by person,
-        a superset; facility: by facility)."""
+        """The cases by the value of their field ``name``, a rule table's first hop of a case.
+
+        The representative and the sub-rep share one index by person (a superset of either);
+        the facility has its own.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_cases
+        >>> index = bo.CaseIndex(sample_cases())
+        >>> [case.id for case in index.by_field("facility")["st-lukes"]]
+        ['c-101', 'c-200', 'c-300']
+        """
         return self.by_facility if name == "facility" else self.by_person
 
     def __len__(self) -> int:

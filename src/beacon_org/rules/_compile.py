@@ -22,7 +22,7 @@ import attrs
 from .._model import ORG_CUSTODY, Role, User
 from .._org import OrgView
 from ._records import Decision
-from ._table import Bar, Grant, Permission, Relation, RuleTable
+from ._table import ACTING, Bar, Grant, Permission, Relation, RuleTable
 from ._walk import (
     CASE_CONDITIONS,
     FIELD_ATTRIBUTES,
@@ -153,6 +153,7 @@ class Candidate:
     grant: Grant
     start: int
     steps: tuple[tuple[Relation, tuple[str, ...] | None], ...]
+    moves: bool = True
 
 
 class Look:
@@ -166,6 +167,7 @@ class Look:
     """
 
     __slots__ = (
+        "acting",
         "candidates",
         "denial",
         "every",
@@ -178,6 +180,7 @@ class Look:
         "t0",
         "t1",
         "t2",
+        "unmet",
         "user",
     )
 
@@ -195,6 +198,10 @@ class Look:
         self.t1: dict[Any, Entry] = _NO_ENTRIES
         self.t2: dict[Any, Entry] = _NO_ENTRIES
         self.fixed: Decision | None = None  # ``miss``, when there are no third entries
+        # The denial of a user who may not act at all (its first bar, with that bar's fix).
+        self.acting: Decision | None = None
+        # The denial of a setting every grant of the role requires, while it is off.
+        self.unmet: Decision | None = None
 
     def match(self, obj: Any) -> Entry | None:
         """The entry that decides ``obj`` (None: no grant's chain reaches it)."""
@@ -213,7 +220,7 @@ class Look:
             self.granted = tuple(
                 (name, frozenset(k for k, e in table.items() if _grants(e)))
                 for name, table in self.fields.items()
-                if name
+                if name not in ("", "org")
             )
         return self.granted
 
@@ -252,6 +259,7 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
         start = 1 if g.chain[0] in FIELD_RELATIONS else 0
         walks, levels = _walk_back(view, g.chain, start, user.id)
         bars = bars_of(user, g.bars)
+        unset = next((c for c in g.requires if c in SETTINGS and not SETTINGS[c](view)), None)
         for nodes in walks:
             prefix = _path(rules, g.chain, nodes, start)
             entry: Entry
@@ -260,6 +268,8 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
                 entry = Const(bar_denial(user, bars), g, index, lifted)
             else:
                 denial = _via_denial(rules, view, g, nodes)
+                if unset is not None:
+                    denial = _condition_denial(rules, unset)
                 if denial is not None:
                     entry = Const(denial, g, index)
                 elif start == 0:
@@ -272,12 +282,16 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
             else:
                 fields[first_hop(g)].setdefault(str(nodes[start]), entry)
         relations = [rules.relation(r) for r in g.chain]
-        if any(r.creates for r in relations):
+        suggested = [
+            r.creates is not None and (permission.suggests is None or r.name in permission.suggests)
+            for r in relations
+        ]
+        if any(suggested):
             steps = tuple(
-                (r, None if r.creates is None else _targets(view, r, levels.get(j + 1, _EMPTY)))
-                for j, r in enumerate(relations)
+                (r, _targets(view, r, levels.get(j + 1, _EMPTY)) if ok else None)
+                for j, (r, ok) in enumerate(zip(relations, suggested, strict=True))
             )
-            candidates.append(Candidate(index, g, start, steps))
+            candidates.append(Candidate(index, g, start, steps, permission.moves))
     look.fields = fields
     look.keyed = tuple((Look.getter(name), table) for name, table in fields.items() if table)
     hops = [table for name, table in fields.items() if name != "org"] + [_NO_ENTRIES] * 3
@@ -295,6 +309,14 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
         if not candidates:
             look.miss = Decision(allowed=False, reason=look.denial)
     look.fixed = look.miss if not look.t2 else None
+    acting = bars_of(user, ACTING)
+    if acting:
+        look.acting = Decision(
+            allowed=False, reason=acting[0].reason, suggestion=acting[0].fix.format(user=user.id)
+        )
+    unmet = [c for _, g in held for c in g.requires if c in SETTINGS and not SETTINGS[c](view)]
+    if held and unmet and all(unmet[0] in g.requires for _, g in held):
+        look.unmet = _condition_denial(rules, unmet[0])
     return look
 
 

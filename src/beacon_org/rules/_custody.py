@@ -1,7 +1,9 @@
 """Custody rules: which items a user may use, see and move.
 
-``Custody`` indexes the items once by custodian, so list answers cost in proportion to the answer and
-yes/no answers are a few dictionary look-ups. Its transfer advice (``_advice``) and the transfer
+Thin questions over the rule table's compiled look-ups (:mod:`._compile`: per asking user, the
+custodians whose items it uses, sees or moves, each with the start of its path). ``Custody``
+indexes the items once by custodian, so list answers cost in proportion to the answer and yes/no
+answers are a few dictionary look-ups. Its transfer advice (``_advice``) and the transfer
 lifecycle (``_lifecycle``: accept, decline, settle, release) are methods here that delegate there.
 """
 
@@ -17,33 +19,22 @@ from .._errors import DuplicateIdError, InvalidValueError
 from .._model import ORG_CUSTODY, InventoryItem, Role, User
 from .._org import Org
 from . import _advice, _lifecycle
+from ._compile import Compiled, Look
+from ._explain import edge, missing_edge
 from ._records import Decision, Finding
 from ._rows import check_on as _check_on
 from ._rows import item_record
+from ._table import ADD_RECORD, RULES, Bar, RuleTable
 from ._transfer import Settlement, Transfer, TransferStatus
+from ._walk import NODE_CONDITIONS
 
 __all__ = ["Custody", "ItemLike"]
 
 _EMPTY: frozenset[str] = frozenset()
-
-# Denials that never depend on who asks or what about: built once and handed out as they are.
 _UNKNOWN_USER = Decision(allowed=False, reason="unknown-user")
 _UNKNOWN_ITEM = Decision(allowed=False, reason="unknown-item")
-_ITEM_INACTIVE = Decision(allowed=False, reason="item-inactive")
-_ITEM_ON_HOLD = Decision(allowed=False, reason="item-on-hold")
-_TRANSFERS_DISABLED = Decision(
-    allowed=False, reason="transfers-disabled", suggestion="allow field users to start transfers"
-)
-_ITEM_EXPIRED = Decision(allowed=False, reason="item-expired")
-_CANNOT_HOLD = Decision(allowed=False, reason="cannot-hold")
 _ALREADY_CUSTODIAN = Decision(allowed=False, reason="already-custodian")
 _RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason="recipient-cannot-hold")
-
-# The roles the organisation's field_users_can_transfer setting applies to.
-_FIELD_ROLES = frozenset({Role.SALES, Role.DISTRIBUTOR})
-
-# A user's custody sources for using items: custodian id -> (grant reason, path up to the item).
-_Sources = dict[str, tuple[str, tuple[str, ...]]]
 
 
 class ItemLike(Protocol):
@@ -59,23 +50,6 @@ class ItemLike(Protocol):
     def expires(self) -> _dt.date | None: ...
 
     # ``on_hold`` is read too when a row has it; a row without it is not on hold.
-
-
-def _actor_denial(user: User) -> Decision | None:
-    # The order is the order a back-office person fixes things in: reactivate, train, let it act.
-    if not user.active:
-        return Decision(allowed=False, reason="inactive", suggestion=f"reactivate {user.id}")
-    if user.locked:
-        return Decision(
-            allowed=False, reason="locked", suggestion=f"complete training for {user.id}"
-        )
-    if user.custodian_only:
-        return Decision(
-            allowed=False,
-            reason="custodian-only",
-            suggestion=f"turn off custodian-only for {user.id}",
-        )
-    return None
 
 
 class Custody:
@@ -116,24 +90,22 @@ class Custody:
     """
 
     __slots__ = (
-        "_access",
         "_active",
         "_all",
+        "_compiled",
         "_dated",
-        "_distributor_of",
         "_held",
+        "_item_denials",
         "_items",
-        "_managed",
-        "_members",
         "_org",
-        "_sharing",
         "_undated",
-        "_usable",
         "_usable_custodian",
-        "_users",
+        "_use",
     )
 
-    def __init__(self, org: Org, items: Iterable[ItemLike] = ()) -> None:
+    def __init__(
+        self, org: Org, items: Iterable[ItemLike] = (), *, _rules: RuleTable = RULES
+    ) -> None:
         if not isinstance(org, Org):
             msg = f"Custody needs an Org (got {org!r})"
             raise InvalidValueError(msg, field="org", value=org)
@@ -141,27 +113,22 @@ class Custody:
             msg = f"'items' must be an iterable of inventory items (got {items!r})"
             raise InvalidValueError(msg, field="items", value=items)
         self._org = org
-        # The org's own look-ups, read directly: each is one hash and two dict look-ups.
-        self._users = org._users
-        self._distributor_of = org._distributor_of
-        self._sharing = org._sharing
-        self._managed = org._managed
-        self._members = org._members
-
+        self._compiled = Compiled(org.view, _rules)
+        self._use = self._compiled.looks["use_item"]
+        # The denials of an item's own state, from the table's conditions.
+        self._item_denials = {
+            c: Decision(allowed=False, reason=_rules.condition(c).denial)
+            for c in ("item_active", "not_on_hold", "unexpired")
+        }
         records: dict[str, InventoryItem] = {}
         by_custodian: dict[str, list[InventoryItem]] = {}
         for position, item in enumerate(items):
             record = item if type(item) is InventoryItem else item_record(item, position)
-            item_id = record.id
-            if item_id in records:
-                msg = f"item id {item_id!r} appears twice (item #{position})"
+            if record.id in records:
+                msg = f"item id {record.id!r} appears twice (item #{position})"
                 raise DuplicateIdError(msg)
-            records[item_id] = record
-            held = by_custodian.get(record.custodian)
-            if held is None:
-                by_custodian[record.custodian] = [record]
-            else:
-                held.append(record)
+            records[record.id] = record
+            by_custodian.setdefault(record.custodian, []).append(record)
         self._items = records
         self._all = frozenset(records)
         # Per custodian: every item, the usable ones (active and not on hold), and the usable ones
@@ -184,11 +151,6 @@ class Custody:
         self._usable_custodian = {
             i: r.custodian for i, r in records.items() if r.active and not r.on_hold
         }
-        # user id -> its denial, or its custody sources; filled on first use (the org never changes).
-        self._access: dict[str, Decision | _Sources] = {}
-        # Answers already given with on=None: user -> item -> Decision, and user -> usable ids.
-        # (user id, item id) -> the on=None answer already given.
-        self._usable: dict[str, frozenset[str]] = {}
 
     # --- basic queries ---------------------------------------------------------------------------
 
@@ -221,37 +183,32 @@ class Custody:
             msg = f"'custodian_id' must be a string id (got {custodian_id!r})"
             raise InvalidValueError(msg, field="custodian_id", value=custodian_id) from None
 
-    # --- using items -----------------------------------------------------------------------------
+    def _look(self, permission: str, user_id: object) -> Look | Decision:
+        # The user's look-up, or the denial of a user who is unknown or may not act.
+        look = self._compiled.look(permission, user_id)
+        if look is None:
+            return _UNKNOWN_USER
+        return look if look.acting is None else look.acting
 
-    def _sources(self, user_id: object) -> Decision | _Sources:
-        # The slow half of the access look-up: decide once per user, then serve from _access.
-        user = self._users.get(user_id) if isinstance(user_id, str) else None
-        if user is None:
-            return _UNKNOWN_USER  # not cached: arbitrary unknown ids must not grow the cache
-        denial = _actor_denial(user)
-        access: Decision | _Sources
-        if denial is not None:
-            access = denial
-        elif user.role.is_org_wide:
-            access = {ORG_CUSTODY: ("org-custody", (user.id, ORG_CUSTODY))}
-        elif user.role is Role.REGIONAL_MANAGER:
-            access = {}
-        else:
-            access = {user.id: ("own-custody", (user.id,))}
-            if user.role is Role.SALES:
-                distributor = self._distributor_of.get(user.id)
-                if distributor is not None and self._shares(distributor):
-                    access[distributor] = ("shared-inventory", (user.id, distributor))
-        self._access[user.id] = access
-        return access
+    def _holders(self, permission: str, user_id: str) -> Iterable[str]:
+        # The custodians whose items ``permission`` grants ``user_id`` (None: every item).
+        try:
+            look = self._look(permission, user_id)
+        except TypeError:
+            return ()
+        if isinstance(look, Decision):
+            return ()
+        if look.every is not None:
+            return self._held  # every custodian
+        return dict(look.granting()).get("holder", _EMPTY)
+
+    # --- using items -----------------------------------------------------------------------------
 
     def _shares(self, distributor_id: str) -> bool:
         # Sharing needs an active distributor: a deactivated user holds inventory for nobody, so
         # its pool is closed to its reps until it is reactivated (the setting itself is kept).
-        if distributor_id not in self._sharing:
-            return False
-        holder = self._users.get(distributor_id)
-        return holder is not None and holder.active
+        view = self._org.view
+        return all(NODE_CONDITIONS[c](view, distributor_id) for c in ("shares", "active"))
 
     def usable_inventory(self, user_id: str, *, on: _dt.date | None = None) -> frozenset[str]:
         """Return the ids of the items ``user_id`` may put on a case where it is the representative.
@@ -280,31 +237,16 @@ class Custody:
         >>> sorted(custody.usable_inventory("admin-1")), custody.usable_inventory("rep-new")
         (['kit-org-1', 'kit-org-2'], frozenset())
         """
-        if on is None:
-            try:
-                usable = self._usable.get(user_id)
-            except TypeError:
-                return _EMPTY
-            if usable is not None:
-                return usable
-        else:
+        if on is not None:
             on = _check_on(on)
-        try:
-            access = self._access.get(user_id)
-        except TypeError:
-            return _EMPTY
-        if access is None:
-            access = self._sources(user_id)
-        if isinstance(access, Decision):
-            return _EMPTY
+        holders = self._holders("use_item", user_id)
         if on is None:
-            parts = [self._active.get(c, _EMPTY) for c in access]
+            parts = [self._active.get(c, _EMPTY) for c in holders]
         else:
-            parts = [self._usable_on(c, on) for c in access]
-        usable = parts[0] if len(parts) == 1 else _EMPTY.union(*parts)
-        if on is None:
-            self._usable[user_id] = usable  # one set per known user at most
-        return usable
+            parts = [self._usable_on(c, on) for c in holders]
+        if not parts:
+            return _EMPTY
+        return parts[0] if len(parts) == 1 else _EMPTY.union(*parts)
 
     def _usable_on(self, custodian: str, on: _dt.date) -> frozenset[str]:
         undated = self._undated.get(custodian, _EMPTY)
@@ -343,54 +285,37 @@ class Custody:
         >>> custody.can_use("rep-a1", "screw-a1-spare").reason
         'item-inactive'
         """
-        # Nothing is remembered per question: the per-user sources and the per-item custodian
-        # are look-ups built from the org and the items, and the answer is worked out each time.
-        return self._decide_use(user_id, item_id, None if on is None else _check_on(on))
-
-    def _decide_use(self, user_id: str, item_id: str, on: _dt.date | None) -> Decision:
+        if on is not None:
+            on = _check_on(on)
         try:
-            access = self._access.get(user_id)
+            look = self._use.get(user_id)
             custodian = self._usable_custodian.get(item_id)
-        except TypeError:
-            return self._use_bad_ids(user_id, item_id)
-        if access is None:
-            access = self._sources(user_id)
-        if isinstance(access, Decision):
-            return access
+        except TypeError:  # an unhashable id names nothing
+            found = self._look("use_item", user_id) if isinstance(user_id, str) else _UNKNOWN_USER
+            return found if isinstance(found, Decision) else _UNKNOWN_ITEM
+        if look is None:
+            found = self._look("use_item", user_id)
+            if isinstance(found, Decision):
+                return found
+            look = found
+        elif look.acting is not None:
+            return look.acting
         if custodian is None:
             record = self._items.get(item_id)
             if record is None:
                 return _UNKNOWN_ITEM
-            return _ITEM_INACTIVE if not record.active else _ITEM_ON_HOLD
+            return self._item_denials["item_active" if not record.active else "not_on_hold"]
         if on is not None:
             expires = self._items[item_id].expires
             if expires is not None and expires < on:
-                return _ITEM_EXPIRED
-        grant = access.get(custodian)
-        if grant is None:
-            return self._use_denied(user_id, item_id, custodian)
-        reason, via = grant
-        return Decision(allowed=True, reason=reason, path=(*via, item_id))
-
-    def _use_bad_ids(self, user_id: object, item_id: object) -> Decision:
-        # An unhashable id names nothing: the same answer as any unknown id, never a TypeError.
-        try:
-            hash(user_id)
-        except TypeError:
-            return _UNKNOWN_USER
-        access = self._sources(user_id)
-        return access if isinstance(access, Decision) else _UNKNOWN_ITEM
-
-    def _use_denied(self, user_id: str, item_id: str, custodian: str) -> Decision:
-        user = self._users[user_id]
-        if user.role is Role.REGIONAL_MANAGER:
-            return _CANNOT_HOLD
-        if user.role is Role.SALES and self._distributor_of.get(user_id) == custodian:
-            return self._pool_denial(custodian)
-        target = ORG_CUSTODY if user.role.is_org_wide else user_id
-        return Decision(
-            allowed=False, reason="not-custodian", suggestion=f"transfer {item_id} to {target}"
-        )
+                return self._item_denials["unexpired"]
+        entry = look.t0.get(custodian)
+        if entry is not None:
+            return entry[item_id]
+        miss = look.miss
+        if miss is not None:
+            return miss
+        return missing_edge(self._compiled, look, self._items[item_id])[0]
 
     # --- seeing items ----------------------------------------------------------------------------
 
@@ -414,107 +339,33 @@ class Custody:
         >>> sorted(custody.visible_inventory("dist-b"))
         ['plate-b-1', 'plate-b1-1']
         """
-        try:
-            user = self._users.get(user_id)
-        except TypeError:
-            return _EMPTY
-        if user is None or not user.can_act:
-            return _EMPTY
-        role, held = user.role, self._held
-        if role.is_org_wide:
+        held = self._held
+        holders = self._holders("view_item", user_id)
+        if holders is held:
             return self._all
-        custodians: Iterable[str]
-        if role is Role.REGIONAL_MANAGER:
-            members = self._members
-            custodians = [
-                m for r in self._managed.get(user_id, _EMPTY) for m in members.get(r, _EMPTY)
-            ]
-        elif role is Role.DISTRIBUTOR:
-            custodians = [user_id, *self._reps_of(user_id)]
-        elif role is Role.SALES:
-            custodians = [user_id]
-            distributor = self._distributor_of.get(user_id)
-            if distributor is not None and self._shares(distributor):
-                custodians.append(distributor)
-        else:
-            return held.get(user_id, _EMPTY)
-        return _EMPTY.union(*(held.get(c, _EMPTY) for c in custodians))
-
-    def _pool_denial(self, distributor_id: str) -> Decision:
-        # Why a rep may not use or move its own distributor's items.
-        if distributor_id in self._sharing:
-            return Decision(
-                allowed=False,
-                reason="distributor-inactive",
-                suggestion=f"reactivate {distributor_id}",
-            )
-        return Decision(
-            allowed=False,
-            reason="not-shared",
-            suggestion=f"turn on shared inventory for {distributor_id}",
-        )
-
-    def _reps_of(self, distributor_id: str) -> frozenset[str]:
-        return self._org._reps.get(distributor_id, _EMPTY)
+        return _EMPTY.union(*(held.get(c, _EMPTY) for c in holders))
 
     # --- moving items ----------------------------------------------------------------------------
 
     def _actor(self, user_id: object) -> User | Decision:
-        user = self._users.get(user_id) if isinstance(user_id, str) else None
-        if user is None:
-            return _UNKNOWN_USER
-        denial = _actor_denial(user)  # a denial is falsy: `denial or user` would let it act
-        return user if denial is None else denial
+        look = self._look("move_item", user_id)
+        if isinstance(look, Decision):
+            return look
+        assert look.user is not None
+        return look.user
 
     def _recipient_denial(self, to_id: object) -> Decision | None:
         if to_id == ORG_CUSTODY:
             return None
-        recipient = self._users.get(to_id) if isinstance(to_id, str) else None
+        recipient = self._org.view.users.get(to_id) if isinstance(to_id, str) else None
         if recipient is None:
             return _UNKNOWN_USER
         if not recipient.active:
-            return Decision(
-                allowed=False,
-                reason="recipient-inactive",
-                suggestion=f"reactivate {recipient.id}",
-            )
+            fix = Bar.INACTIVE.fix.format(user=recipient.id)
+            return Decision(allowed=False, reason="recipient-inactive", suggestion=fix)
         if not recipient.role.can_hold_inventory:
             return _RECIPIENT_CANNOT_HOLD
         return None
-
-    def _move_grant(self, actor: User, custodian: str, item_id: str) -> Decision:
-        actor_id, role = actor.id, actor.role
-        if role.is_org_wide:
-            return Decision(allowed=True, reason="org-wide", path=(actor_id, item_id))
-        if role is Role.REGIONAL_MANAGER:
-            holder = self._users.get(custodian)
-            if holder is not None and holder.region in self._managed.get(actor_id, _EMPTY):
-                path: tuple[str, ...] = (actor_id, holder.region, custodian, item_id)
-                return Decision(allowed=True, reason="regional-manager-of-member", path=path)
-            return Decision(allowed=False, reason="cannot-move")
-        if custodian == actor_id:
-            return Decision(allowed=True, reason="own-custody", path=(actor_id, item_id))
-        if role is Role.DISTRIBUTOR:
-            if self._distributor_of.get(custodian) == actor_id:
-                path = (actor_id, custodian, item_id)
-                return Decision(allowed=True, reason="distributor-of-rep", path=path)
-            holder = self._users.get(custodian)
-            if (
-                holder is not None
-                and holder.role is Role.SALES
-                and custodian not in self._distributor_of
-            ):
-                return Decision(
-                    allowed=False,
-                    reason="cannot-move",
-                    suggestion=f"assign {custodian} to {actor_id}",
-                )
-        elif role is Role.SALES and self._distributor_of.get(actor_id) == custodian:
-            if self._shares(custodian):
-                path = (actor_id, custodian, item_id)
-                return Decision(allowed=True, reason="shared-inventory", path=path)
-            return self._pool_denial(custodian)
-        return Decision(allowed=False, reason="cannot-move")
 
     def can_transfer(self, actor_id: str, item_id: str, to_id: str) -> Decision:
         """Decide whether ``actor_id`` may transfer item ``item_id`` to ``to_id``.
@@ -553,58 +404,54 @@ class Custody:
         >>> custody.can_transfer("admin-1", "screw-a1-spare", "dist-a").reason
         'item-inactive'
         """
-        actor = self._actor(actor_id)
-        if isinstance(actor, Decision):
-            return actor
-        if actor.role in _FIELD_ROLES and not self._org._settings.field_users_can_transfer:
-            return _TRANSFERS_DISABLED
-        record = self._item(item_id)
+        look = self._look("move_item", actor_id)
+        if isinstance(look, Decision):
+            return look
+        if look.unmet is not None:
+            return look.unmet  # transfers are off for its role
+        record = self._items.get(item_id) if isinstance(item_id, str) else None
         if record is None:
             return _UNKNOWN_ITEM
-        if not record.active:
-            return _ITEM_INACTIVE
-        if record.on_hold:
-            return _ITEM_ON_HOLD
-        grant = self._move_grant(actor, record.custodian, record.id)
+        if not record.active or record.on_hold:
+            return self._item_denials["item_active" if not record.active else "not_on_hold"]
+        entry = look.match(record)
+        if entry is None:
+            grant = look.miss or missing_edge(self._compiled, look, record)[0]
+        else:
+            grant = entry[record.id]
         if not grant.allowed:
             return grant
         denial = self._recipient_denial(to_id)
-        if denial is not None:
-            return denial
-        if to_id == record.custodian:
-            return _ALREADY_CUSTODIAN
-        denial = self._outside_scope(actor, to_id)
+        if denial is None and to_id == record.custodian:
+            denial = _ALREADY_CUSTODIAN
+        if denial is None:
+            assert look.user is not None
+            denial = self._outside_scope(look.user, to_id)
         return grant if denial is None else denial
 
     def _outside_scope(self, actor: User, to_id: str) -> Decision | None:
         # Who a regional manager or a facility manager may send to; the recipient is known to be
         # able to hold inventory. Others send to anyone who may hold it.
-        role = actor.role
-        if role is Role.REGIONAL_MANAGER:
+        view = self._org.view
+        recipient = view.users.get(to_id)  # None for ORG_CUSTODY
+        if actor.role is Role.REGIONAL_MANAGER:
             # "What is a regional manager user?": transfers between users assigned to its regions.
-            managed = self._managed.get(actor.id, _EMPTY)
-            recipient = self._users.get(to_id)  # None for ORG_CUSTODY
+            managed = view.managed_by.get(actor.id, _EMPTY)
             if recipient is not None and recipient.region in managed:
                 return None
             fix = None
-            if recipient is not None and recipient.role.has_region and managed:
-                fix = f"set {to_id}'s region to {min(managed)}"
+            if recipient is not None and managed:
+                fix = edge(self._compiled, "region", to_id, min(managed))
             return Decision(allowed=False, reason="recipient-outside-regions", suggestion=fix)
-        if role is Role.FACILITY_MANAGER and to_id != ORG_CUSTODY:
+        if actor.role is Role.FACILITY_MANAGER and recipient is not None:
             # "What does the Facility Manager role do?": to users associated with its facilities.
-            recipient = self._users[to_id]
             if actor.facilities & (recipient.facilities | recipient.directory_records):
                 return None
             fix = None
             if actor.facilities:
-                fix = f"add directory record {min(actor.facilities)} to {to_id}"
+                fix = ADD_RECORD.format(facility=min(actor.facilities), user=to_id)
             return Decision(allowed=False, reason="recipient-not-at-facility", suggestion=fix)
         return None
-
-    def _item(self, item_id: object) -> InventoryItem | None:
-        if not isinstance(item_id, str):
-            return None
-        return self._items.get(item_id)
 
     # --- advice ------------------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ def _fix(compiled: Compiled, candidate: Candidate, obj: Any) -> str | None:
     else:
         relation, targets = steps[0]
         if targets and _source(users, relation, (obj.id,)) is not None:
-            return _text(compiled.view, relation, obj.id, targets[0])
+            return _text(compiled.view, relation, obj.id, targets[0], candidate.moves)
         name = relation.name
         first = None if name == "org" else getattr(obj, FIELD_ATTRIBUTES[name], None)
         if first is None:
@@ -57,7 +57,7 @@ def _fix(compiled: Compiled, candidate: Candidate, obj: Any) -> str | None:
         if targets:
             source = _source(users, relation, reached)
             if source is not None:
-                return _text(compiled.view, relation, source, targets[0])
+                return _text(compiled.view, relation, source, targets[0], candidate.moves)
         name = relation.name
         if len(reached) == 1:
             reached = tuple(compiled.forward(name, reached[0]))
@@ -80,11 +80,14 @@ def _source(users: Any, relation: Relation, reached: tuple[str, ...]) -> str | N
     return None
 
 
-def _text(view: OrgView, relation: Relation, source: str, target: str) -> str:
-    if relation.moves is not None:
-        current = sorted(forward(view, relation.name, source))
-        if current:
-            return relation.moves.format(source=source, current=current[0], target=target)
+def _text(
+    view: OrgView, relation: Relation, source: str, target: str, moves: bool = True
+) -> str | None:
+    current = sorted(forward(view, relation.name, source)) if relation.moves is not None else ()
+    if current:
+        if not moves:
+            return None  # this permission suggests adding an edge, never moving one
+        return relation.moves.format(source=source, current=current[0], target=target)  # type: ignore[union-attr]
     assert relation.creates is not None
     return relation.creates.format(source=source, target=target)
 

@@ -149,6 +149,9 @@ class Permission:
     for ``like`` but not for this permission (a sales sub-rep views but does not edit).
     ``not_for_role``: the denial of a user whose role holds none of this permission's grants
     although ``like`` grants it (a regional manager never reopens), or who holds nothing at all.
+    ``suggests``: the relations whose missing edge a denial may suggest creating (None: any that
+    a change creates); ``moves``: whether it may suggest moving an edge (a rep from another
+    group) rather than only adding one.
     """
 
     name: str
@@ -158,6 +161,8 @@ class Permission:
     like: str | None = None
     read_only: tuple[tuple[str, str], ...] = ()
     not_for_role: str | None = None
+    suggests: tuple[str, ...] | None = None
+    moves: bool = True
 
     def grants_for(self, role: Role) -> tuple[Grant, ...]:
         """The grants a user of ``role`` may hold, in the table's order."""
@@ -213,7 +218,7 @@ RELATIONS = (
     R("representative", ("case",), "user", "the case's representative"),
     R("sub_rep", ("case",), "user", "the case's sub-rep"),
     R("facility", ("case",), "facility", "the facility where the case takes place"),
-    R("holder", ("item",), "user", "the item's custodian (a user, or ORG_CUSTODY: the organisation)"),
+    R("holder", ("item",), "user", "the item's custodian (a user, or ORG_CUSTODY: the organisation)", creates="transfer {source} to {target}"),
     # the org
     R("distributor", ("user",), "user", "a sales rep's distributor", creates="assign {source} to {target}", moves="move {source} from {current} to {target}", source_roles=SALES, target_roles=DIST),
     R("rep", ("user",), "user", "a distributor's reps", creates="assign {target} to {source}", graph=REP, source_roles=DIST, target_roles=SALES),
@@ -229,7 +234,7 @@ CONDITIONS = (
     C("open", "case-closed", "the case is not closed (paid, completed, closed, cancelled)"),
     C("closed", "case-open", "the case is closed: only a closed case is reopened"),
     C("reopen_setting", "reopen-disabled", "org.settings.field_users_can_reopen_cases", fix="allow field users to reopen cases"),
-    C("transfer_setting", "transfers-disabled", "org.settings.field_users_can_transfer"),
+    C("transfer_setting", "transfers-disabled", "org.settings.field_users_can_transfer", fix="allow field users to start transfers"),
     C("item_active", "item-inactive", "the item is active"),
     C("not_on_hold", "item-on-hold", "the item is not on hold after a declined transfer"),
     C("unexpired", "item-expired", "the item's expires date is not before the date asked about"),
@@ -258,6 +263,8 @@ CANNOT_BE_REPRESENTATIVE = "cannot-be-representative"
 NOT_AUTHORISED_FOR_FACILITY = "not-authorised-for-facility"
 SUB_REP_NOT_IN_GROUP = "sub-rep-not-in-group"
 ASSIGN_RECORD = "assign directory record {facility} to {user}"
+# Transferring: checks of the recipient (procedure in _custody.py).
+ADD_RECORD = "add directory record {facility} to {user}"
 
 VIEW_CASE = Permission("view_case", "case", (
     ORG_WIDE,
@@ -309,7 +316,7 @@ USE_ITEM = Permission("use_item", "item", (
     G("org-custody", ("holder", "back_office"), BACK_OFFICE, denial=NOT_CUSTODIAN),
     G("own-custody", ("holder",), HOLDERS, denial=NOT_CUSTODIAN),
     G("shared-inventory", ("holder", "rep"), SALES, via=POOL, denial=NOT_CUSTODIAN),
-), unless=("item_active", "not_on_hold", "unexpired"), not_for_role="cannot-hold")
+), unless=("item_active", "not_on_hold", "unexpired"), not_for_role="cannot-hold", suggests=("holder",))
 
 VIEW_ITEM = Permission("view_item", "item", (
     G("org-wide", ("org", "back_office"), BACK_OFFICE),
@@ -327,7 +334,7 @@ MOVE_ITEM = Permission("move_item", "item", (
     G("own-custody", ("holder",), FM, denial=CANNOT_MOVE),
     G("distributor-of-rep", ("holder", "distributor"), DIST, requires=("transfer_setting",), denial=CANNOT_MOVE),
     G("shared-inventory", ("holder", "rep"), SALES, requires=("transfer_setting",), via=POOL, denial=CANNOT_MOVE),
-), unless=("item_active", "not_on_hold"))
+), unless=("item_active", "not_on_hold"), suggests=("distributor",), moves=False)
 
 # Who accepts or declines a transfer for its recipient ("Receiving a Transfer").
 ACT_FOR_RECIPIENT = Permission("act_for_recipient", "user", (

@@ -11,60 +11,22 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from .._errors import InvalidValueError, shown
-from .._model import _STATUSES, Case, CaseStatus, Role, User, well_formed_case
+from .._model import Case
 from .._org import Org
-from ._case_index import CaseIndex, _as_case
+from . import _create
+from ._case_index import CaseIndex, CaseLike, case_list, read_case
 from ._compile import Compiled, Derived, Grants, Look, grant
-from ._explain import edge, missing_edge
+from ._explain import missing_edge
 from ._records import Decision
-from ._table import (
-    ASSIGN_RECORD,
-    CANNOT_BE_REPRESENTATIVE,
-    NOT_AUTHORISED_FOR_FACILITY,
-    NOT_IN_GROUP,
-    RULES,
-    SUB_REP_NOT_IN_GROUP,
-    Bar,
-    RuleTable,
-)
+from ._table import NOT_AUTHORISED_FOR_FACILITY, RULES, RuleTable
 
 __all__ = ["NOT_AUTHORISED_FOR_FACILITY", "CaseLike", "Visibility"]
 
 
-class CaseLike(Protocol):
-    """What the rules read from a case: :class:`~beacon_org.Case` or any object with these attributes.
-
-    ``status`` may be a :class:`~beacon_org.CaseStatus` or its string value.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> from beacon_org.testing import sample_org
-    >>> row = SimpleNamespace(
-    ...     id="row-7", representative="rep-a1", sub_rep=None, facility=None, status="open"
-    ... )
-    >>> bool(bo.Visibility(sample_org()).can_view_case("dist-a", row))
-    True
-    """
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def representative(self) -> str: ...
-    @property
-    def sub_rep(self) -> str | None: ...
-    @property
-    def facility(self) -> str | None: ...
-    @property
-    def status(self) -> CaseStatus | str: ...
-
-
 _DENY_UNKNOWN = Decision(allowed=False, reason="unknown-user")
-_NO_MISS: tuple[Decision, int | None] = (_DENY_UNKNOWN, None)
-_BAR_REASONS = frozenset(bar.reason for bar in Bar)
 
 # The hot paths read a case's first hops in the order the table names them (Look.t0, t1, t2):
 # this stops the import if the table's order changes, and Visibility refuses a table whose does.
@@ -78,34 +40,6 @@ def _hops(rules: RuleTable) -> tuple[str, ...]:
 if _hops(RULES) != _CASE_HOPS:  # pragma: no cover
     msg = "the view_case grants' first hops changed: update the hot paths in rules/_visibility.py"
     raise RuntimeError(msg)
-_ADD_FACILITY = str(RULES.relation("facility_manager").creates)
-
-
-def _read_case(obj: Any) -> Any:
-    """``obj`` if it reads as a well-formed case, else a checked ``Case`` (or the error it raises).
-
-    A service's own row is checked by reading its attributes, not by building a ``Case`` from it:
-    the common shape (plain ``str`` ids, a known status) costs a few type checks. Anything else
-    goes through ``Case`` itself, so a malformed row raises the same ``InvalidValueError``.
-    """
-    try:
-        if (
-            well_formed_case(obj.id, obj.representative, obj.sub_rep, obj.facility)
-            and obj.status in _STATUSES
-        ):
-            return obj
-    except (AttributeError, TypeError):  # a missing attribute, an unhashable status
-        pass
-    return _as_case(obj)
-
-
-def _case_list(cases: object) -> list[Any]:
-    # A str is iterable but never a collection of cases; anything not iterable is refused here,
-    # not as a TypeError from list().
-    if isinstance(cases, str | bytes | Mapping) or not isinstance(cases, Iterable):
-        msg = f"'cases' must be an iterable of cases (got {shown(cases)})"
-        raise InvalidValueError(msg, field="cases", value=cases)
-    return list(cases)
 
 
 class Visibility:
@@ -237,7 +171,7 @@ class Visibility:
         Decision(allowed=False, reason='locked', path=(), suggestion='complete training for rep-new')
         """
         if type(case) is not Case:
-            case = _read_case(case)
+            case = read_case(case)
         try:
             look = self._view[user_id]
         except (KeyError, TypeError):
@@ -277,7 +211,7 @@ class Visibility:
         ('ops-1', 'c2')
         """
         if type(case) is not Case:
-            case = _read_case(case)
+            case = read_case(case)
         try:
             derived = self._edit[user_id]
         except (KeyError, TypeError):
@@ -358,7 +292,7 @@ class Visibility:
         'representative'
         """
         if type(case) is not Case:
-            case = _read_case(case)
+            case = read_case(case)
         try:
             derived: Derived | None = self._reopen[user_id]
         except (KeyError, TypeError):
@@ -383,7 +317,7 @@ class Visibility:
         """
         if isinstance(cases, CaseIndex):
             return self._visible_in(user_id, cases)
-        rows = cases if isinstance(cases, list | tuple) else _case_list(cases)
+        rows = cases if isinstance(cases, list | tuple) else case_list(cases)
         flags = self._viewable(user_id, rows)
         return [case for case, seen in zip(rows, flags, strict=True) if seen]
 
@@ -419,13 +353,13 @@ class Visibility:
         >>> bo.Visibility(sample_org()).viewable("rep-b2", sample_cases()[3:6])
         [True, True, False]
         """
-        rows = cases if isinstance(cases, list | tuple) else _case_list(cases)
+        rows = cases if isinstance(cases, list | tuple) else case_list(cases)
         return self._viewable(user_id, rows)
 
     def _viewable(self, user_id: str, cases: list[Any] | tuple[Any, ...]) -> list[bool]:
         for case in cases:
             if type(case) is not Case:
-                _read_case(case)
+                read_case(case)
         look = self._look("view_case", user_id)
         if look.every is not None:
             return [look.every[""].allowed] * len(cases)
@@ -448,7 +382,7 @@ class Visibility:
         ['admin-1', 'dist-a', 'fm-mercy', 'ops-1', 'owner', 'rep-a1', 'rep-a2', 'rm-central', 'rm-west']
         """
         if type(case) is not Case:
-            case = _read_case(case)
+            case = read_case(case)
         users = self.org.view.users
         candidates = {
             user_id
@@ -540,74 +474,14 @@ class Visibility:
         >>> vis.can_create_case("fm-mercy", "fm-mercy").reason
         'not-authorised-for-facility'
         """
-        for name, value, optional in (
-            ("actor_id", actor_id, False),
-            ("representative_id", representative_id, False),
-            ("facility", facility, True),
-            ("sub_rep", sub_rep, True),
-        ):
-            if not (isinstance(value, str) or (optional and value is None)):
-                what = "a string id or None" if optional else "a string user id"
-                msg = f"{name!r} must be {what} (got {value!r})"
-                raise InvalidValueError(msg, field=name, value=value)
-        view = self.org.view
-        actor = view.users.get(actor_id)
-        rep = view.users.get(representative_id)
-        if actor is None or rep is None:
-            return _DENY_UNKNOWN
-        relation = self._about("create_case", actor_id, representative_id)
-        barred = not relation.allowed and relation.reason in _BAR_REASONS
-        group = (
-            representative_id
-            if rep.role is Role.DISTRIBUTOR
-            else view.distributor_of.get(representative_id)
+        return _create.can_create_case(
+            self._compiled,
+            lambda actor: self._about("create_case", actor, representative_id),
+            actor_id,
+            representative_id,
+            facility,
+            sub_rep,
         )
-        sub_denial = self._sub_rep_denial(rep, group, sub_rep)
-        failures = [
-            d
-            for d in (
-                relation if barred else None,
-                _representative_denial(rep),
-                None if barred or relation.allowed else relation,
-                _facility_denial(actor, rep, facility),
-                sub_denial,
-            )
-            if d is not None
-        ]
-        if not failures:
-            return relation
-        first, fix = failures[0], failures[0].suggestion
-        if fix is None:
-            return first
-        if first.reason == NOT_IN_GROUP:
-            # Moving the representative into the actor's group also changes whom its sub-rep
-            # may be: the suggestion holds only if that is all that is missing.
-            grants = all(d is first or d is sub_denial for d in failures) and (
-                self._sub_rep_denial(rep, actor_id, sub_rep) is None
-            )
-        else:
-            grants = all(d.suggestion == fix for d in failures)
-        return first if grants else Decision(allowed=False, reason=first.reason)
-
-    def _sub_rep_denial(self, rep: User, group: str | None, sub_rep: str | None) -> Decision | None:
-        # ``group``: the distributor of the representative's group (itself, for a distributor).
-        if sub_rep is None:
-            return None
-        view = self.org.view
-        sub = view.users.get(sub_rep)
-        if sub is None or sub_rep == rep.id:
-            return Decision(allowed=False, reason=SUB_REP_NOT_IN_GROUP)
-        inside = group is not None and (
-            sub_rep == group or view.distributor_of.get(sub_rep) == group
-        )
-        if inside and sub.active:
-            return None
-        fix: str | None = None
-        if inside:
-            fix = Bar.INACTIVE.fix.format(user=sub_rep)
-        elif sub.active and group is not None:
-            fix = edge(self._compiled, "distributor", sub_rep, group)
-        return Decision(allowed=False, reason=SUB_REP_NOT_IN_GROUP, suggestion=fix)
 
     def _about(self, permission: str, user_id: str, about_id: str) -> Decision:
         # A question about a user (``about_id``), both known.
@@ -641,32 +515,3 @@ class Visibility:
         if user_id not in users or about_user_id not in users:
             return _DENY_UNKNOWN
         return self._about("pull_reports", user_id, about_user_id)
-
-
-def _representative_denial(rep: User) -> Decision | None:
-    # A case's representative is an active user whose role holds inventory.
-    if rep.role.can_hold_inventory:
-        if rep.active:
-            return None
-        fix: str | None = Bar.INACTIVE.fix.format(user=rep.id)
-    else:
-        fix = None
-    return Decision(allowed=False, reason=CANNOT_BE_REPRESENTATIVE, suggestion=fix)
-
-
-def _facility_denial(actor: User, rep: User, facility: str | None) -> Decision | None:
-    # The representative's directory records authorise it at a facility; a facility manager's
-    # facilities do, and it enters its own cases only at one of them.
-    if rep.role is Role.FACILITY_MANAGER:
-        if facility is None:
-            if actor.id != rep.id:
-                return None
-            return Decision(allowed=False, reason=NOT_AUTHORISED_FOR_FACILITY)
-        if facility in rep.facilities:
-            return None
-        fix = _ADD_FACILITY.format(source=facility, target=rep.id)
-    elif facility is None or facility in rep.directory_records:
-        return None
-    else:
-        fix = ASSIGN_RECORD.format(facility=facility, user=rep.id)
-    return Decision(allowed=False, reason=NOT_AUTHORISED_FOR_FACILITY, suggestion=fix)
