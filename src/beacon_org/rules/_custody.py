@@ -9,22 +9,20 @@ lifecycle (``_lifecycle``: accept, decline, settle, release) are methods here th
 
 from __future__ import annotations
 
-import bisect
 import datetime as _dt
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Protocol
 
-from .._errors import DuplicateIdError, InvalidValueError
-from .._model import ORG_CUSTODY, InventoryItem, Role, User
+from .._errors import InvalidValueError
+from .._model import InventoryItem, User
 from .._org import Org
-from . import _advice, _lifecycle
+from . import _advice, _checks, _lifecycle
 from ._compile import Compiled, Look
-from ._explain import edge, missing_edge
+from ._explain import missing_edge
+from ._inventory import ItemIndex, ItemLike
 from ._records import Decision, Finding
 from ._rows import check_on as _check_on
-from ._rows import item_record
-from ._table import ADD_RECORD, RULES, Bar, RuleTable
+from ._table import RULES, RuleTable
 from ._transfer import Settlement, Transfer, TransferStatus
 from ._walk import NODE_CONDITIONS
 
@@ -35,21 +33,6 @@ _UNKNOWN_USER = Decision(allowed=False, reason="unknown-user")
 _UNKNOWN_ITEM = Decision(allowed=False, reason="unknown-item")
 _ALREADY_CUSTODIAN = Decision(allowed=False, reason="already-custodian")
 _RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason="recipient-cannot-hold")
-
-
-class ItemLike(Protocol):
-    """What ``Custody`` reads from an item: :class:`~beacon_org.InventoryItem` or a service's row."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def custodian(self) -> str: ...
-    @property
-    def active(self) -> bool: ...
-    @property
-    def expires(self) -> _dt.date | None: ...
-
-    # ``on_hold`` is read too when a row has it; a row without it is not on hold.
 
 
 class Custody:
@@ -89,19 +72,7 @@ class Custody:
     'not-custodian'
     """
 
-    __slots__ = (
-        "_active",
-        "_all",
-        "_compiled",
-        "_dated",
-        "_held",
-        "_item_denials",
-        "_items",
-        "_org",
-        "_undated",
-        "_usable_custodian",
-        "_use",
-    )
+    __slots__ = ("_compiled", "_index", "_item_denials", "_org", "_use")
 
     def __init__(
         self, org: Org, items: Iterable[ItemLike] = (), *, _rules: RuleTable = RULES
@@ -120,37 +91,7 @@ class Custody:
             c: Decision(allowed=False, reason=_rules.condition(c).denial)
             for c in ("item_active", "not_on_hold", "unexpired")
         }
-        records: dict[str, InventoryItem] = {}
-        by_custodian: dict[str, list[InventoryItem]] = {}
-        for position, item in enumerate(items):
-            record = item if type(item) is InventoryItem else item_record(item, position)
-            if record.id in records:
-                msg = f"item id {record.id!r} appears twice (item #{position})"
-                raise DuplicateIdError(msg)
-            records[record.id] = record
-            by_custodian.setdefault(record.custodian, []).append(record)
-        self._items = records
-        self._all = frozenset(records)
-        # Per custodian: every item, the usable ones (active and not on hold), and the usable ones
-        # without / with an expiry (sorted by date, so a date cuts them with one bisection).
-        self._held: dict[str, frozenset[str]] = {}
-        self._active: dict[str, frozenset[str]] = {}
-        self._undated: dict[str, frozenset[str]] = {}
-        self._dated: dict[str, tuple[list[_dt.date], tuple[str, ...]]] = {}
-        for custodian, group in by_custodian.items():
-            self._held[custodian] = frozenset([r.id for r in group])
-            active = [r for r in group if r.active and not r.on_hold]
-            if not active:
-                continue
-            self._active[custodian] = frozenset([r.id for r in active])
-            self._undated[custodian] = frozenset([r.id for r in active if r.expires is None])
-            dated = sorted([(r.expires, r.id) for r in active if r.expires is not None])
-            if dated:
-                self._dated[custodian] = ([d for d, _ in dated], tuple([i for _, i in dated]))
-        # item id -> custodian, for usable items only: can_use's one look-up for the item.
-        self._usable_custodian = {
-            i: r.custodian for i, r in records.items() if r.active and not r.on_hold
-        }
+        self._index = ItemIndex(items)
 
     # --- basic queries ---------------------------------------------------------------------------
 
@@ -162,7 +103,7 @@ class Custody:
     @property
     def items(self) -> Mapping[str, InventoryItem]:
         """The items by id, as checked :class:`~beacon_org.InventoryItem` records (read-only)."""
-        return MappingProxyType(self._items)
+        return MappingProxyType(self._index.records)
 
     def holdings(self, custodian_id: str) -> frozenset[str]:
         """Return the ids of every item in ``custodian_id``'s custody, usable or not.
@@ -178,7 +119,7 @@ class Custody:
         (['drill-a1', 'screw-a1-spare'], ['kit-org-1', 'kit-org-2'])
         """
         try:
-            return self._held.get(custodian_id, _EMPTY)
+            return self._index.held.get(custodian_id, _EMPTY)
         except TypeError:
             msg = f"'custodian_id' must be a string id (got {custodian_id!r})"
             raise InvalidValueError(msg, field="custodian_id", value=custodian_id) from None
@@ -199,7 +140,7 @@ class Custody:
         if isinstance(look, Decision):
             return ()
         if look.every is not None:
-            return self._held  # every custodian
+            return self._index.held  # every custodian
         return dict(look.granting()).get("holder", _EMPTY)
 
     # --- using items -----------------------------------------------------------------------------
@@ -239,25 +180,7 @@ class Custody:
         """
         if on is not None:
             on = _check_on(on)
-        holders = self._holders("use_item", user_id)
-        if on is None:
-            parts = [self._active.get(c, _EMPTY) for c in holders]
-        else:
-            parts = [self._usable_on(c, on) for c in holders]
-        if not parts:
-            return _EMPTY
-        return parts[0] if len(parts) == 1 else _EMPTY.union(*parts)
-
-    def _usable_on(self, custodian: str, on: _dt.date) -> frozenset[str]:
-        undated = self._undated.get(custodian, _EMPTY)
-        dated = self._dated.get(custodian)
-        if dated is None:
-            return undated
-        dates, ids = dated
-        first = bisect.bisect_left(dates, on)  # the first item still good on `on`
-        if first == len(ids):
-            return undated
-        return undated.union(ids[first:])
+        return self._index.usable(self._holders("use_item", user_id), on)
 
     def can_use(self, user_id: str, item_id: str, *, on: _dt.date | None = None) -> Decision:
         """Decide whether ``user_id`` may put item ``item_id`` on a case where it is the representative.
@@ -289,7 +212,7 @@ class Custody:
             on = _check_on(on)
         try:
             look = self._use.get(user_id)
-            custodian = self._usable_custodian.get(item_id)
+            custodian = self._index.usable_custodian.get(item_id)
         except TypeError:  # an unhashable id names nothing
             found = self._look("use_item", user_id) if isinstance(user_id, str) else _UNKNOWN_USER
             return found if isinstance(found, Decision) else _UNKNOWN_ITEM
@@ -301,12 +224,12 @@ class Custody:
         elif look.acting is not None:
             return look.acting
         if custodian is None:
-            record = self._items.get(item_id)
+            record = self._index.records.get(item_id)
             if record is None:
                 return _UNKNOWN_ITEM
             return self._item_denials["item_active" if not record.active else "not_on_hold"]
         if on is not None:
-            expires = self._items[item_id].expires
+            expires = self._index.records[item_id].expires
             if expires is not None and expires < on:
                 return self._item_denials["unexpired"]
         entry = look.t0.get(custodian)
@@ -315,7 +238,7 @@ class Custody:
         miss = look.miss
         if miss is not None:
             return miss
-        return missing_edge(self._compiled, look, self._items[item_id])[0]
+        return missing_edge(self._compiled, look, self._index.records[item_id])[0]
 
     # --- seeing items ----------------------------------------------------------------------------
 
@@ -339,13 +262,16 @@ class Custody:
         >>> sorted(custody.visible_inventory("dist-b"))
         ['plate-b-1', 'plate-b1-1']
         """
-        held = self._held
+        held = self._index.held
         holders = self._holders("view_item", user_id)
         if holders is held:
-            return self._all
+            return self._index.all
         return _EMPTY.union(*(held.get(c, _EMPTY) for c in holders))
 
     # --- moving items ----------------------------------------------------------------------------
+
+    def _recipient_denial(self, to_id: object) -> Decision | None:
+        return _checks.recipient_denial(self._org.view, to_id)
 
     def _actor(self, user_id: object) -> User | Decision:
         look = self._look("move_item", user_id)
@@ -353,19 +279,6 @@ class Custody:
             return look
         assert look.user is not None
         return look.user
-
-    def _recipient_denial(self, to_id: object) -> Decision | None:
-        if to_id == ORG_CUSTODY:
-            return None
-        recipient = self._org.view.users.get(to_id) if isinstance(to_id, str) else None
-        if recipient is None:
-            return _UNKNOWN_USER
-        if not recipient.active:
-            fix = Bar.INACTIVE.fix.format(user=recipient.id)
-            return Decision(allowed=False, reason="recipient-inactive", suggestion=fix)
-        if not recipient.role.can_hold_inventory:
-            return _RECIPIENT_CANNOT_HOLD
-        return None
 
     def can_transfer(self, actor_id: str, item_id: str, to_id: str) -> Decision:
         """Decide whether ``actor_id`` may transfer item ``item_id`` to ``to_id``.
@@ -409,7 +322,7 @@ class Custody:
             return look
         if look.unmet is not None:
             return look.unmet  # transfers are off for its role
-        record = self._items.get(item_id) if isinstance(item_id, str) else None
+        record = self._index.records.get(item_id) if isinstance(item_id, str) else None
         if record is None:
             return _UNKNOWN_ITEM
         if not record.active or record.on_hold:
@@ -426,32 +339,8 @@ class Custody:
             denial = _ALREADY_CUSTODIAN
         if denial is None:
             assert look.user is not None
-            denial = self._outside_scope(look.user, to_id)
+            denial = _checks.outside_scope(self._compiled, look.user, to_id)
         return grant if denial is None else denial
-
-    def _outside_scope(self, actor: User, to_id: str) -> Decision | None:
-        # Who a regional manager or a facility manager may send to; the recipient is known to be
-        # able to hold inventory. Others send to anyone who may hold it.
-        view = self._org.view
-        recipient = view.users.get(to_id)  # None for ORG_CUSTODY
-        if actor.role is Role.REGIONAL_MANAGER:
-            # "What is a regional manager user?": transfers between users assigned to its regions.
-            managed = view.managed_by.get(actor.id, _EMPTY)
-            if recipient is not None and recipient.region in managed:
-                return None
-            fix = None
-            if recipient is not None and managed:
-                fix = edge(self._compiled, "region", to_id, min(managed))
-            return Decision(allowed=False, reason="recipient-outside-regions", suggestion=fix)
-        if actor.role is Role.FACILITY_MANAGER and recipient is not None:
-            # "What does the Facility Manager role do?": to users associated with its facilities.
-            if actor.facilities & (recipient.facilities | recipient.directory_records):
-                return None
-            fix = None
-            if actor.facilities:
-                fix = ADD_RECORD.format(facility=min(actor.facilities), user=to_id)
-            return Decision(allowed=False, reason="recipient-not-at-facility", suggestion=fix)
-        return None
 
     # --- advice ------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import Any
 from .._errors import InvalidValueError, shown
 from .._model import Case
 from .._org import Org
-from . import _create
+from . import _checks
 from ._case_index import CaseIndex, CaseLike, case_list, read_case
 from ._compile import Compiled, Derived, Grants, Look, grant
 from ._explain import missing_edge
@@ -474,7 +474,7 @@ class Visibility:
         >>> vis.can_create_case("fm-mercy", "fm-mercy").reason
         'not-authorised-for-facility'
         """
-        return _create.can_create_case(
+        return _checks.can_create_case(
             self._compiled,
             lambda actor: self._about("create_case", actor, representative_id),
             actor_id,

@@ -1,9 +1,10 @@
-"""Entering a case: the checks of a new case's data, around the rule table's ``create_case``.
+"""Checks of the data a question brings that are procedure, not relations of the rule table.
 
-Who may enter a case for a representative is a permission of the table (the relations that let
-a user edit an open case of the representative's). The rest is procedure on the new case's data:
-the representative must be able to hold inventory, be authorised at the facility, and have its
-sub-rep in its distributor group. Reason codes and fix texts come from the table.
+Entering a case: who may enter one for a representative is the table's ``create_case``; the new
+case's data is checked here (the representative holds inventory, is authorised at the facility,
+has its sub-rep in its group). Transferring: who may move the item is the table's ``move_item``;
+the recipient is checked here (it may hold inventory; a regional manager or facility manager
+sends only within its regions or facilities). Fix texts come from the table.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .._errors import InvalidValueError
-from .._model import Role, User
+from .._model import ORG_CUSTODY, Role, User
+from .._org import OrgView
 from ._compile import Compiled
 from ._explain import edge
 from ._records import Decision
 from ._table import (
+    ADD_RECORD,
     ASSIGN_RECORD,
     CANNOT_BE_REPRESENTATIVE,
     NOT_AUTHORISED_FOR_FACILITY,
@@ -25,9 +28,11 @@ from ._table import (
     Bar,
 )
 
-__all__ = ["can_create_case"]
+__all__ = ["can_create_case", "outside_scope", "recipient_denial"]
 
 _DENY_UNKNOWN = Decision(allowed=False, reason="unknown-user")
+_RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason="recipient-cannot-hold")
+_EMPTY: frozenset[str] = frozenset()
 _BAR_REASONS = frozenset(bar.reason for bar in Bar)
 _ADD_FACILITY = str(RULES.relation("facility_manager").creates)
 
@@ -139,3 +144,49 @@ def _facility_denial(actor: User, rep: User, facility: str | None) -> Decision |
     else:
         fix = ASSIGN_RECORD.format(facility=facility, user=rep.id)
     return Decision(allowed=False, reason=NOT_AUTHORISED_FOR_FACILITY, suggestion=fix)
+
+
+# --- a transfer's recipient ---------------------------------------------------------------------
+
+
+def recipient_denial(view: OrgView, to_id: object) -> Decision | None:
+    """Why ``to_id`` may not receive items, or None when it may."""
+    if to_id == ORG_CUSTODY:
+        return None
+    recipient = view.users.get(to_id) if isinstance(to_id, str) else None
+    if recipient is None:
+        return _DENY_UNKNOWN
+    if not recipient.active:
+        fix = Bar.INACTIVE.fix.format(user=recipient.id)
+        return Decision(allowed=False, reason="recipient-inactive", suggestion=fix)
+    if not recipient.role.can_hold_inventory:
+        return _RECIPIENT_CANNOT_HOLD
+    return None
+
+
+def outside_scope(compiled: Compiled, actor: User, to_id: str) -> Decision | None:
+    """Why ``actor`` may not send to ``to_id`` (known to be able to hold inventory), or None.
+
+    A regional manager or a facility manager sends within its regions or facilities; others send
+    to anyone who may hold inventory.
+    """
+    view = compiled.view
+    recipient = view.users.get(to_id)  # None for ORG_CUSTODY
+    if actor.role is Role.REGIONAL_MANAGER:
+        # "What is a regional manager user?": transfers between users assigned to its regions.
+        managed = view.managed_by.get(actor.id, _EMPTY)
+        if recipient is not None and recipient.region in managed:
+            return None
+        fix = None
+        if recipient is not None and managed:
+            fix = edge(compiled, "region", to_id, min(managed))
+        return Decision(allowed=False, reason="recipient-outside-regions", suggestion=fix)
+    if actor.role is Role.FACILITY_MANAGER and recipient is not None:
+        # "What does the Facility Manager role do?": to users associated with its facilities.
+        if actor.facilities & (recipient.facilities | recipient.directory_records):
+            return None
+        fix = None
+        if actor.facilities:
+            fix = ADD_RECORD.format(facility=min(actor.facilities), user=to_id)
+        return Decision(allowed=False, reason="recipient-not-at-facility", suggestion=fix)
+    return None
