@@ -33,7 +33,7 @@ def test_index_keeps_order_and_the_objects_given() -> None:
         (5, bo.InvalidValueError, "'cases' must be an iterable"),
         ("c1", bo.InvalidValueError, "'cases' must be an iterable"),
         ([bo.Case("c1", "r"), bo.Case("c1", "s")], bo.DuplicateIdError, "'c1' appears twice"),
-        ([object()], bo.InvalidValueError, "is not a case"),
+        ([object()], bo.InvalidValueError, "case #0 has no 'id' attribute"),
         ([Row("c1", "r", status="lost")], bo.InvalidValueError, "'lost' is not a case status"),
     ],
 )

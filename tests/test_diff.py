@@ -183,7 +183,7 @@ def test_lines_print_gained_and_lost_in_order() -> None:
         ({"before": "org"}, "needs an Org as 'before'"),
         ({"cases": 5}, "'cases' must be an iterable"),
         ({"items": "kit"}, "'items' must be an iterable"),
-        ({"cases": [object()]}, "is not a case"),
+        ({"cases": [object()]}, "case #0 has no 'id' attribute"),
         ({"items": [object()]}, "has no 'id'"),
         ({"cases": [CASES[0], CASES[0]]}, "appears twice"),
     ],

@@ -8,7 +8,6 @@ import pytest
 
 import beacon_org as bo
 from beacon_org._display import (
-    FindingList,
     access_changes_html,
     cell_text,
     decision_html,
@@ -16,6 +15,7 @@ from beacon_org._display import (
     html_table,
     readiness_html,
 )
+from beacon_org.rules._records import FindingList
 from beacon_org.testing import sample_items, sample_org
 
 

@@ -136,7 +136,7 @@ def test_bad_rows_still_raise_when_new_rows_are_given() -> None:
     with pytest.raises(bo.InvalidValueError):
         relationship_changes(org, org, [object()], after_cases=sample_cases())
     twice = [*sample_items()[:1], *sample_items()[:1]]
-    with pytest.raises(bo.InvalidValueError):
+    with pytest.raises(bo.DuplicateIdError):
         relationship_changes(org, org, items=sample_items(), after_items=twice)
 
 

@@ -63,7 +63,7 @@ def test_encoding_a_bad_or_too_long_id_is_an_org_error(bad: object) -> None:
 def test_bad_cases_and_items_are_org_errors(export: object) -> None:
     org = sample_org()
     case = sample_cases()[0]
-    with pytest.raises(bo.InvalidValueError, match="two cases have the id 'c-100'"):
+    with pytest.raises(bo.DuplicateIdError, match="case id 'c-100' appears twice"):
         export(org, [case, case])  # type: ignore[operator]
     with pytest.raises(bo.InvalidValueError, match="has no 'id' attribute"):
         export(org, items=[object()])  # type: ignore[operator]

@@ -222,11 +222,14 @@ def test_items_may_be_any_objects_with_the_same_attributes() -> None:
         ([object()], "has no 'id'"),
         (
             [SimpleNamespace(id="i1", active=True)],
-            "item 'i1': SimpleNamespace object has no 'custodian'",
+            "item 'i1' has no 'custodian' attribute",
         ),
-        ([SimpleNamespace(id=5, custodian="x", active=True)], "'id' must be a string id"),
-        (7, "items must be an iterable"),
-        ("kit-1", "items must be an iterable"),
+        (
+            [SimpleNamespace(id=5, custodian="x", active=True)],
+            "item #0: 'id' must be a non-empty string (got 5)",
+        ),
+        (7, "'items' must be an iterable"),
+        ("kit-1", "'items' must be an iterable"),
     ],
 )
 def test_bad_items_raise_an_org_error_naming_the_item(items: object, needle: str) -> None:
@@ -282,7 +285,7 @@ def test_inactive_and_unknown_people_on_cases() -> None:
 def test_bad_case_rows_raise_an_org_error() -> None:
     with pytest.raises(bo.InvalidValueError, match="has no 'representative'"):
         bo.check_setup(clean_org(), cases=[SimpleNamespace(id="c1")])
-    with pytest.raises(bo.InvalidValueError, match="cases must be an iterable"):
+    with pytest.raises(bo.InvalidValueError, match="'cases' must be an iterable"):
         bo.check_setup(clean_org(), cases=3)  # type: ignore[arg-type]
 
 

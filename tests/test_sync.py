@@ -216,7 +216,7 @@ def test_bad_arguments_raise_org_errors(spicedb: SpiceDB) -> None:
         sync.delete_cases("c-100")
     with pytest.raises(bo.InvalidValueError, match="non-empty string"):
         sync.delete_items([""])
-    with pytest.raises(bo.InvalidValueError, match="two cases have the id"):
+    with pytest.raises(bo.DuplicateIdError, match="case id 'c' appears twice"):
         sync.put_cases([bo.Case("c", "a"), bo.Case("c", "b")])
 
 

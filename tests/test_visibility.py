@@ -355,8 +355,8 @@ class _NoStatus:
 @pytest.mark.parametrize(
     ("case", "words"),
     [
-        (_NoStatus(), "no attribute 'status'"),
-        (None, "no attribute 'id'"),
+        (_NoStatus(), "has no 'status' attribute"),
+        (None, "has no 'id' attribute"),
         (Row("c-1", "rep-a1", status="done"), "'done' is not a case status"),
         (Row("c-1", "rep-a1", sub_rep="rep-a1"), "also its representative"),
         (Row("c-1", 42), "'representative' must be a non-empty string"),  # type: ignore[arg-type]

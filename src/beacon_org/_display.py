@@ -1,20 +1,17 @@
 """Compact HTML tables for notebooks: the ``_repr_html_`` of orgs, decisions and findings.
 
 Pure string building with escaping; nothing here imports a notebook or display library, and the
-helpers take plain rows so every record type can reuse them.
+helpers take plain rows and values so every record type can reuse them. Imports point one way:
+the records (``rules._records``, ``_org``, ...) import these helpers, never the other way.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .rules._records import Finding
+from typing import Any
 
 __all__ = [
-    "FindingList",
     "access_changes_html",
     "cell_text",
     "decision_html",
@@ -181,30 +178,6 @@ def findings_html(findings: Iterable[Any], *, caption: str | None = None) -> str
     parts.extend(_finding_row(f) for f in findings)
     parts.append("</table>")
     return "".join(parts)
-
-
-class FindingList(list["Finding"]):
-    """A ``list`` of :class:`~beacon_org.Finding` that shows itself as a table in a notebook.
-
-    It is a plain list in every other way (``==`` to a list with the same findings, sliceable,
-    JSON-able through its items), so a rule can return one where a ``list[Finding]`` is promised.
-
-    Examples
-    --------
-    >>> from beacon_org._display import FindingList
-    >>> f = bo.Finding(code="rep-without-group", severity="warning", subject="rep-solo",
-    ...                message="rep-solo is in no distributor group")
-    >>> found = FindingList([f])
-    >>> found == [f], "<table" in found._repr_html_()
-    (True, True)
-    >>> found
-    [Finding(code='rep-without-group', severity=<Severity.WARNING: 'warning'>, subject='rep-solo', message='rep-solo is in no distributor group')]
-    """
-
-    __slots__ = ()
-
-    def _repr_html_(self) -> str:
-        return findings_html(self)
 
 
 def readiness_html(readiness: Any) -> str:

@@ -11,16 +11,17 @@ user; and as the barring facts are the exceptions, the sets an engine scans stay
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import attrs
 
-from .._errors import InvalidValueError
-from .._model import ORG_CUSTODY, Region, Role, User, to_case_status
+from .._model import ORG_CUSTODY, Region, Role, User
 from .._org import Org
+from ..rules._rows import case_records as read_cases
+from ..rules._rows import item_records as read_items
+from ..rules._rows import rows_by_id
 from ._ids import spicedb_id
 
 __all__ = [
@@ -158,32 +159,6 @@ def changed_org_triples(before: Org, after: Org) -> tuple[set[Triple], set[Tripl
     return old, new
 
 
-def _field(record: object, name: str, what: str, *, optional: bool = False) -> Any:
-    # Cases and items may be a service's own row type: check what is read, name what is wrong.
-    value = getattr(record, name, _MISSING)
-    if value is _MISSING:
-        msg = f"{what} {record!r} has no {name!r} attribute"
-        raise InvalidValueError(msg, field=name, value=record)
-    if (value is None and optional) or (isinstance(value, str) and value):
-        return value
-    if name in ("status", "active"):
-        return value
-    msg = f"{what} {record!r}: {name!r} must be a non-empty string (got {value!r})"
-    raise InvalidValueError(msg, field=name, value=value)
-
-
-_MISSING = object()
-
-
-def _unique(ids: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for one in ids:
-        if one in seen:
-            msg = f"two {what}s have the id {one!r}; each {what} needs its own id"
-            raise InvalidValueError(msg, field="id", value=one)
-        seen.add(one)
-
-
 @attrs.frozen
 class CaseFacts:
     """What the rules read of a case, checked."""
@@ -208,50 +183,24 @@ class ItemFacts:
 
 def case_records(cases: Iterable[Any]) -> list[CaseFacts]:
     """Check ``cases`` (any objects with Case's attributes) and return what the rules read."""
-    out = [
-        CaseFacts(
-            _field(case, "id", "case"),
-            _field(case, "representative", "case"),
-            _field(case, "sub_rep", "case", optional=True),
-            _field(case, "facility", "case", optional=True),
-            to_case_status(_field(case, "status", "case")).is_closed,
-        )
-        for case in cases
+    return [
+        CaseFacts(c.id, c.representative, c.sub_rep, c.facility, c.status.is_closed)
+        for _row, c in read_cases(cases)
     ]
-    _unique([case.id for case in out], "case")
-    return out
 
 
 def item_records(items: Iterable[Any]) -> list[ItemFacts]:
     """Check ``items`` (any objects with InventoryItem's attributes) and return what rules read."""
-    out = []
-    for item in items:
-        iid = _field(item, "id", "item")
-        active = _field(item, "active", "item")
-        if type(active) is not bool:
-            msg = f"item {iid!r}: 'active' must be True or False (got {active!r})"
-            raise InvalidValueError(msg, field="active", value=active)
-        on_hold = getattr(item, "on_hold", False)  # a row without it is not on hold
-        if type(on_hold) is not bool:
-            msg = f"item {iid!r}: 'on_hold' must be True or False (got {on_hold!r})"
-            raise InvalidValueError(msg, field="on_hold", value=on_hold)
-        expires = getattr(item, "expires", None)
-        if expires is not None and (
-            not isinstance(expires, _dt.date) or isinstance(expires, _dt.datetime)
-        ):
-            msg = f"item {iid!r}: 'expires' must be a datetime.date or None (got {expires!r})"
-            raise InvalidValueError(msg, field="expires", value=expires)
-        out.append(
-            ItemFacts(
-                iid,
-                _field(item, "custodian", "item"),
-                active,
-                None if expires is None else expires.isoformat(),
-                on_hold,
-            )
+    return [
+        ItemFacts(
+            i.id,
+            i.custodian,
+            i.active,
+            None if i.expires is None else i.expires.isoformat(),
+            i.on_hold,
         )
-    _unique([item.id for item in out], "item")
-    return out
+        for i in read_items(items).values()
+    ]
 
 
 def _case_triples(cases: Iterable[Any], enc: _Encoders) -> Iterator[Triple]:
@@ -296,26 +245,13 @@ def _item_fact_triples(items: Iterable[ItemFacts], enc: _Encoders) -> Iterator[T
 F = TypeVar("F", CaseFacts, ItemFacts)
 
 
-def _rows_by_id(rows: Iterable[Any], what: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for row in rows:
-        rid = getattr(row, "id", None)
-        if type(rid) is not str or not rid:
-            rid = _field(row, "id", what)  # raises, naming what is wrong (or a str subclass)
-        if rid in out:
-            msg = f"two {what}s have the id {rid!r}; each {what} needs its own id"
-            raise InvalidValueError(msg, field="id", value=rid)
-        out[rid] = row
-    return out
-
-
 def _changed_facts(
     before: Iterable[Any], after: Iterable[Any], records: Callable[[list[Any]], list[F]], what: str
 ) -> tuple[list[F], list[F]]:
     # The rows only one side has, or whose facts differ, matched by id. A row that is the same
     # object on both sides has the same facts on both: it costs one look-up and is not read.
-    old = _rows_by_id(before, what)
-    new = _rows_by_id(after, what)
+    old = rows_by_id(before, what)
+    new = rows_by_id(after, what)
     old_facts = {f.id: f for f in records([r for i, r in old.items() if new.get(i) is not r])}
     new_facts = {f.id: f for f in records([r for i, r in new.items() if old.get(i) is not r])}
     return (

@@ -235,7 +235,9 @@ def to_spicedb(org: Org, cases: Iterable[Any] = (), items: Iterable[Any] = ()) -
     Raises
     ------
     beacon_org.InvalidValueError
-        If a case or item lacks an attribute, has a bad value, or shares its id with another.
+        If a case or item lacks an attribute or has a bad value.
+    beacon_org.DuplicateIdError
+        If a case or item shares its id with another.
 
     Examples
     --------

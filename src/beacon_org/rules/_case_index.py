@@ -6,38 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
-from .._errors import DuplicateIdError, InvalidValueError, shown
-from .._model import _STATUSES, Case, CaseStatus, well_formed_case
+from .._model import Case, CaseStatus
 from .._org import Org
+from ._rows import case_records
 
-__all__ = ["CaseIndex", "CaseLike", "case_list", "read_case"]
-
-
-def _as_case(obj: object) -> Case:
-    # Foreign rows are checked by building a Case from them: the same validators, the same errors.
-    try:
-        return Case(
-            obj.id,  # type: ignore[attr-defined]
-            obj.representative,  # type: ignore[attr-defined]
-            sub_rep=obj.sub_rep,  # type: ignore[attr-defined]
-            facility=obj.facility,  # type: ignore[attr-defined]
-            status=obj.status,  # type: ignore[attr-defined]
-        )
-    except AttributeError as exc:
-        if isinstance(obj, Mapping):
-            msg = (
-                f"{shown(obj)} is a mapping, not a case: build a Case from it with "
-                "bo.case_from_dict(...)"
-            )
-        else:
-            msg = (
-                f"{shown(obj)} is not a case: it has no attribute {exc.name!r} (a case needs "
-                "id, representative, sub_rep, facility and status)"
-            )
-        raise InvalidValueError(msg, field=exc.name or "", value=obj) from None
-    except InvalidValueError as exc:
-        msg = f"case {shown(getattr(obj, 'id', obj))}: {exc}"
-        raise InvalidValueError(msg, field=exc.field, value=exc.value) from None
+__all__ = ["CaseIndex", "CaseLike"]
 
 
 class CaseLike(Protocol):
@@ -66,33 +39,6 @@ class CaseLike(Protocol):
     def facility(self) -> str | None: ...
     @property
     def status(self) -> CaseStatus | str: ...
-
-
-def read_case(obj: Any) -> Any:
-    """``obj`` if it reads as a well-formed case, else a checked ``Case`` (or the error it raises).
-
-    A service's own row is checked by reading its attributes, not by building a ``Case`` from it:
-    the common shape (plain ``str`` ids, a known status) costs a few type checks. Anything else
-    goes through ``Case`` itself, so a malformed row raises the same ``InvalidValueError``.
-    """
-    try:
-        if (
-            well_formed_case(obj.id, obj.representative, obj.sub_rep, obj.facility)
-            and obj.status in _STATUSES
-        ):
-            return obj
-    except (AttributeError, TypeError):  # a missing attribute, an unhashable status
-        pass
-    return _as_case(obj)
-
-
-def case_list(cases: object) -> list[Any]:
-    # A str is iterable but never a collection of cases; anything not iterable is refused here,
-    # not as a TypeError from list().
-    if isinstance(cases, str | bytes | Mapping) or not isinstance(cases, Iterable):
-        msg = f"'cases' must be an iterable of cases (got {shown(cases)})"
-        raise InvalidValueError(msg, field="cases", value=cases)
-    return list(cases)
 
 
 class CaseIndex:
@@ -128,9 +74,6 @@ class CaseIndex:
     __slots__ = ("by_facility", "by_person", "cases", "position", "rows")
 
     def __init__(self, cases: Iterable[Any]) -> None:
-        if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
-            msg = f"'cases' must be an iterable of cases (got {shown(cases)})"
-            raise InvalidValueError(msg, field="cases", value=cases)
         #: case id -> the case as a Case record
         self.cases: dict[str, Case] = {}
         #: case id -> the object given (a Case or the service's own row)
@@ -141,11 +84,7 @@ class CaseIndex:
         self.by_person: dict[str, list[Case]] = {}
         #: facility id -> the cases at it, in order
         self.by_facility: dict[str, list[Case]] = {}
-        for case in cases:
-            record = case if type(case) is Case else _as_case(case)
-            if record.id in self.cases:
-                msg = f"case id {record.id!r} appears twice"
-                raise DuplicateIdError(msg)
+        for case, record in case_records(cases):
             self.position[record.id] = len(self.cases)
             self.cases[record.id] = record
             self.rows[record.id] = case

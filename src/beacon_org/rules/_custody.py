@@ -80,9 +80,6 @@ class Custody:
         if not isinstance(org, Org):
             msg = f"Custody needs an Org (got {org!r})"
             raise InvalidValueError(msg, field="org", value=org)
-        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-            msg = f"'items' must be an iterable of inventory items (got {items!r})"
-            raise InvalidValueError(msg, field="items", value=items)
         self._org = org
         self._compiled = Compiled(org.view, _rules)
         self._use = self._compiled.looks["use_item"]

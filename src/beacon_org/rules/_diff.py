@@ -14,13 +14,13 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .._errors import DuplicateIdError, InvalidValueError
+from .._errors import InvalidValueError
 from .._model import InventoryItem, User
 from .._org import Org
 from .._pmap import PMap
 from ._case_index import CaseIndex
 from ._custody import Custody
-from ._rows import item_record
+from ._rows import item_records
 from ._visibility import Visibility
 
 __all__ = ["PERMISSIONS", "AccessChange", "AccessDiff", "AccessLine", "diff_access"]
@@ -445,17 +445,9 @@ class _Alone:
 
 class _ItemIndex:
     def __init__(self, items: Iterable[Any]) -> None:
-        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-            msg = f"'items' must be an iterable of inventory items (got {items!r})"
-            raise InvalidValueError(msg, field="items", value=items)
-        self.items: dict[str, InventoryItem] = {}
+        self.items: dict[str, InventoryItem] = item_records(items)
         self.by_custodian: dict[str, list[str]] = {}
-        for position, item in enumerate(items):
-            record = item_record(item, position)
-            if record.id in self.items:
-                msg = f"item id {record.id!r} appears twice (item #{position})"
-                raise DuplicateIdError(msg)
-            self.items[record.id] = record
+        for record in self.items.values():
             self.by_custodian.setdefault(record.custodian, []).append(record.id)
 
     def reachable(self, org: Org, subjects: Iterable[str]) -> set[str]:

@@ -7,9 +7,8 @@ import datetime as _dt
 from collections.abc import Iterable
 from typing import Protocol
 
-from .._errors import DuplicateIdError
 from .._model import InventoryItem
-from ._rows import item_record
+from ._rows import item_records
 
 __all__ = ["ItemIndex", "ItemLike"]
 
@@ -39,14 +38,9 @@ class ItemIndex:
     __slots__ = ("active", "all", "dated", "held", "records", "undated", "usable_custodian")
 
     def __init__(self, items: Iterable[ItemLike]) -> None:
-        records: dict[str, InventoryItem] = {}
+        records = item_records(items)
         by_custodian: dict[str, list[InventoryItem]] = {}
-        for position, item in enumerate(items):
-            record = item if type(item) is InventoryItem else item_record(item, position)
-            if record.id in records:
-                msg = f"item id {record.id!r} appears twice (item #{position})"
-                raise DuplicateIdError(msg)
-            records[record.id] = record
+        for record in records.values():
             by_custodian.setdefault(record.custodian, []).append(record)
         self.records = records
         self.all = frozenset(records)

@@ -6,7 +6,9 @@ import enum
 
 import attrs
 
-__all__ = ["Decision", "Finding", "Severity"]
+from .._display import decision_html, findings_html, path_text
+
+__all__ = ["Decision", "Finding", "FindingList", "Severity"]
 
 
 def _to_path(value: object) -> tuple[str, ...]:
@@ -46,8 +48,6 @@ class Decision:
         >>> print(bo.Decision(allowed=False, reason="locked", suggestion="complete training for rep-new"))
         denied (locked); suggestion: complete training for rep-new
         """
-        from .._display import path_text
-
         text = f"{'allowed' if self.allowed else 'denied'} ({self.reason})"
         if self.path:
             text += f": {path_text(self.path)}"
@@ -56,8 +56,6 @@ class Decision:
         return text
 
     def _repr_html_(self) -> str:
-        from .._display import decision_html
-
         return decision_html(self.allowed, self.reason, self.path, self.suggestion)
 
 
@@ -97,6 +95,28 @@ class Finding:
     message: str
 
     def _repr_html_(self) -> str:
-        from .._display import findings_html
-
         return findings_html([self])
+
+
+class FindingList(list[Finding]):
+    """A ``list`` of :class:`~beacon_org.Finding` that shows itself as a table in a notebook.
+
+    It is a plain list in every other way (``==`` to a list with the same findings, sliceable,
+    JSON-able through its items), so a rule can return one where a ``list[Finding]`` is promised.
+
+    Examples
+    --------
+    >>> from beacon_org.rules._records import FindingList
+    >>> f = bo.Finding(code="rep-without-group", severity="warning", subject="rep-solo",
+    ...                message="rep-solo is in no distributor group")
+    >>> found = FindingList([f])
+    >>> found == [f], "<table" in found._repr_html_()
+    (True, True)
+    >>> found
+    [Finding(code='rep-without-group', severity=<Severity.WARNING: 'warning'>, subject='rep-solo', message='rep-solo is in no distributor group')]
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return findings_html(self)

@@ -14,11 +14,12 @@ from typing import Any
 
 import attrs
 
-from .._display import FindingList, readiness_html
+from .._display import readiness_html
 from .._errors import InvalidValueError, RoleError
-from .._model import ORG_CUSTODY, Role, User
+from .._model import ORG_CUSTODY, InventoryItem, Role, User
 from .._org import Org
-from ._records import Finding, Severity
+from ._records import Finding, FindingList, Severity
+from ._rows import case_records, item_records
 from ._rows import check_on as _check_on
 from ._visibility import Visibility
 
@@ -146,56 +147,12 @@ def is_personal_email(email: str) -> bool:
     return not any(word in _ROLE_WORDS for word in _LOCAL_SPLIT.split(local))
 
 
-# --- reading callers' items and cases -------------------------------------------------------------
+# --- callers' items ------------------------------------------------------------------------------
 
 
-def _field(obj: object, name: str, where: str) -> Any:
-    try:
-        return getattr(obj, name)
-    except AttributeError:
-        msg = f"{where}: {type(obj).__name__} object has no {name!r} (expected an InventoryItem or Case-like record)"
-        raise InvalidValueError(msg, field=name, value=obj) from None
-
-
-def _id_field(obj: object, name: str, where: str, *, optional: bool = False) -> Any:
-    value = _field(obj, name, where)
-    if optional and value is None:
-        return None
-    if not isinstance(value, str):
-        msg = f"{where}: {name!r} must be a string id (got {value!r})"
-        raise InvalidValueError(msg, field=name, value=value)
-    return value
-
-
-@attrs.frozen
-class _Item:
-    id: str
-    custodian: str
-    active: bool
-    expires: _dt.date | None = None
-
-    def expired(self, on: _dt.date | None) -> bool:
-        # Usable up to and including its expiry date, as Custody.can_use judges it.
-        return on is not None and self.expires is not None and self.expires < on
-
-
-def _read_items(items: Iterable[Any]) -> Iterator[_Item]:
-    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        msg = f"items must be an iterable of inventory items (got {type(items).__name__})"
-        raise InvalidValueError(msg, field="items", value=items)
-    for i, item in enumerate(items):
-        where = f"items[{i}]"
-        item_id = _id_field(item, "id", where)
-        custodian = _id_field(item, "custodian", f"item {item_id!r}")
-        active = _field(item, "active", f"item {item_id!r}")
-        # Objects without an expiry date are read as items that never expire.
-        expires = getattr(item, "expires", None)
-        if expires is not None and (
-            not isinstance(expires, _dt.date) or isinstance(expires, _dt.datetime)
-        ):
-            msg = f"item {item_id!r}: 'expires' must be a datetime.date or None (got {expires!r})"
-            raise InvalidValueError(msg, field="expires", value=expires)
-        yield _Item(item_id, custodian, bool(active), expires)
+def _expired(item: InventoryItem, on: _dt.date | None) -> bool:
+    # Usable up to and including its expiry date, as Custody.can_use judges it.
+    return on is not None and item.expires is not None and item.expires < on
 
 
 def _label(user: User) -> str:
@@ -366,8 +323,8 @@ def _region_findings(org: Org) -> Iterator[Finding]:
 
 def _item_findings(org: Org, items: Iterable[Any], on: _dt.date | None = None) -> Iterator[Finding]:
     users = org._users
-    for item in _read_items(items):
-        if item.expired(on):
+    for item in item_records(items).values():
+        if _expired(item, on):
             assert item.expires is not None  # for mypy: expired() checked it
             yield _finding(
                 "expired-item",
@@ -432,15 +389,9 @@ def _group_of(org: Org, user_id: str) -> str | None:
 
 
 def _case_findings(org: Org, cases: Iterable[Any]) -> Iterator[Finding]:
-    if isinstance(cases, str | bytes) or not isinstance(cases, Iterable):
-        msg = f"cases must be an iterable of cases (got {type(cases).__name__})"
-        raise InvalidValueError(msg, field="cases", value=cases)
     users = org._users
-    for i, case in enumerate(cases):
-        case_id = _id_field(case, "id", f"cases[{i}]")
-        where = f"case {case_id!r}"
-        representative = _id_field(case, "representative", where)
-        sub_rep = _id_field(case, "sub_rep", where, optional=True)
+    for _row, case in case_records(cases):
+        case_id, representative, sub_rep = case.id, case.representative, case.sub_rep
         unknown = [p for p in (representative, sub_rep) if p is not None and p not in users]
         if unknown:
             yield _finding(
@@ -715,13 +666,13 @@ def readiness_of_every_group(
 
 
 # The active items of each custodian, each with its place in the caller's iterable.
-_ItemsByHolder = dict[str, list[tuple[int, _Item]]]
+_ItemsByHolder = dict[str, list[tuple[int, InventoryItem]]]
 
 
 def _index_items(items: Iterable[Any], holders: Collection[str]) -> _ItemsByHolder:
     # Every item is read (and checked); only the active items of ``holders`` are kept.
     index: _ItemsByHolder = {}
-    for position, item in enumerate(_read_items(items)):
+    for position, item in enumerate(item_records(items).values()):
         if item.active and item.custodian in holders:
             index.setdefault(item.custodian, []).append((position, item))
     return index
@@ -749,7 +700,7 @@ def _group_readiness(
     advice = [f for f in _distributor_findings(org, distributor) if f.severity is Severity.ADVICE]
     sharing = distributor_id in org._sharing
     for _, item in group_items:
-        if item.expired(on):
+        if _expired(item, on):
             expired.append(item.id)
             continue
         held.append(item)
@@ -824,7 +775,7 @@ def _sharing_step(org: Org, distributor_id: str) -> ReadinessStep:
 
 
 def _inventory_step(
-    distributor_id: str, held: list[_Item], expired: list[str], on: _dt.date | None
+    distributor_id: str, held: list[InventoryItem], expired: list[str], on: _dt.date | None
 ) -> ReadinessStep:
     left_out = (
         f"; expired before {on} and not counted: {', '.join(sorted(expired))}" if expired else ""

@@ -16,7 +16,7 @@ import attrs
 
 from .._errors import InvalidValueError
 from .._model import InventoryItem
-from ._rows import item_record
+from ._rows import item_records
 
 __all__ = ["Settlement", "Transfer", "TransferStatus"]
 
@@ -174,8 +174,7 @@ class Settlement:
         moved = dict(self.custodians)
         hold = self.transfer.status is TransferStatus.HOLD
         out: list[InventoryItem] = []
-        for position, item in enumerate(items):
-            record = item_record(item, position)
+        for record in item_records(items).values():
             custodian = moved.get(record.id)
             if custodian is not None:
                 if hold and not record.on_hold:

@@ -17,10 +17,12 @@ from .._errors import InvalidValueError, shown
 from .._model import Case
 from .._org import Org
 from . import _checks
-from ._case_index import CaseIndex, CaseLike, case_list, read_case
+from ._case_index import CaseIndex, CaseLike
 from ._compile import Compiled, Derived, Grants, Look, grant
 from ._explain import missing_edge
 from ._records import Decision
+from ._rows import case_list, check_case_rows
+from ._rows import case_row as read_case
 from ._table import NOT_AUTHORISED_FOR_FACILITY, RULES, RuleTable
 
 __all__ = ["NOT_AUTHORISED_FOR_FACILITY", "CaseLike", "Visibility"]
@@ -357,9 +359,7 @@ class Visibility:
         return self._viewable(user_id, rows)
 
     def _viewable(self, user_id: str, cases: list[Any] | tuple[Any, ...]) -> list[bool]:
-        for case in cases:
-            if type(case) is not Case:
-                read_case(case)
+        check_case_rows(cases)
         look = self._look("view_case", user_id)
         if look.every is not None:
             return [look.every[""].allowed] * len(cases)
