@@ -180,10 +180,24 @@ class CaseIndex:
         if look.every is not None:
             yield from self.cases.values()
             return
+        yield from self.by_keys(look.keys().items())
+
+    def by_keys(self, keys: Iterable[tuple[str, Iterable[str]]]) -> Iterator[Case]:
+        """The cases whose field ``name`` holds one of ``ids``, for each ``(name, ids)``.
+
+        The first hops of a rule table's look-up; a case may come once per field that names it.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_cases
+        >>> index = bo.CaseIndex(sample_cases())
+        >>> [c.id for c in index.by_keys([("representative", ["rep-a2"]), ("facility", ["st-lukes"])])]
+        ['c-100', 'c-101', 'c-200', 'c-300']
+        """
         people: dict[int, tuple[Mapping[str, list[Case]], set[str]]] = {}
-        for name, keys in look.keys().items():
+        for name, ids in keys:
             by_key = self.by_field(name)  # the representative and sub-rep share one index
-            people.setdefault(id(by_key), (by_key, set()))[1].update(keys)
-        for by_key, ids in people.values():
-            for key in ids:
+            people.setdefault(id(by_key), (by_key, set()))[1].update(ids)
+        for by_key, found in people.values():
+            for key in found:
                 yield from by_key.get(key, ())

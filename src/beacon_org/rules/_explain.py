@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from .._org import OrgView
-from ._compile import Candidate, Compiled, Look, denial
+from ._compile import Candidate, Compiled, Derived, Grants, Look, denial, grant
 from ._records import Decision
 from ._table import Relation
 from ._walk import FIELD_ATTRIBUTES, forward
 
-__all__ = ["edge", "missing_edge"]
+__all__ = ["derived_answer", "derived_denial", "edge", "missing_edge"]
 
 
 def missing_edge(compiled: Compiled, look: Look, obj: Any) -> tuple[Decision, int | None]:
@@ -106,3 +106,26 @@ def edge(compiled: Compiled, relation: str, source: str, target: str) -> str | N
     if not (_fits(view, source, found.source_roles) and _fits(view, target, found.target_roles)):
         return None
     return _text(view, found, source, target)
+
+
+def derived_answer(compiled: Compiled, derived: Derived, obj: Any) -> Decision:
+    """The answer of a permission ``like`` another (reopen, edit) for ``obj``: the plan of the
+    root's grant that reaches it, or the root's denial as this permission gives it."""
+    entry = derived.root.match(obj)
+    if type(entry) is Grants:
+        checks, final = derived.plans[entry.index]
+        for holds, refusal in checks:
+            if obj.status not in holds:
+                return refusal
+        return grant(final, (*entry.prefix, obj.id)) if type(final) is str else final  # type: ignore[return-value]
+    return derived_denial(compiled, derived, entry, obj)
+
+
+def derived_denial(compiled: Compiled, derived: Derived, entry: Any, obj: Any) -> Decision:
+    """The root's denial of ``obj`` (``entry``: its denying entry, None: no chain reaches it)."""
+    if entry is None:
+        miss = derived.root.miss
+        if miss is not None:
+            return miss  # a fixed denial suggests nothing
+        return derived.deny(missing_edge(compiled, derived.root, obj), obj)
+    return derived.deny((entry.decision, entry.index), obj)

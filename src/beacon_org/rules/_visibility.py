@@ -10,7 +10,7 @@ and the case's fields read at call time. Denials and their suggestions come from
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from .._errors import InvalidValueError, shown
@@ -19,7 +19,7 @@ from .._org import Org
 from . import _checks
 from ._case_index import CaseIndex, CaseLike
 from ._compile import Compiled, Derived, Grants, Look, grant
-from ._explain import missing_edge
+from ._explain import derived_answer, derived_denial, missing_edge
 from ._records import Decision
 from ._rows import case_list, check_case_rows
 from ._rows import case_row as read_case
@@ -243,36 +243,7 @@ class Visibility:
             return final  # type: ignore[return-value]
         if entry is not None and entry.decision.suggestion is None:  # type: ignore[union-attr]
             return entry.decision  # type: ignore[union-attr]
-        return self._denied(derived, entry, case)
-
-    def _answer(self, derived: Derived | None, case: Any) -> Decision:
-        if derived is None:
-            return _DENY_UNKNOWN
-        look = derived.root
-        entry = look.every
-        if entry is None:
-            entry = look.t0.get(case.representative)
-            if entry is None:
-                entry = look.t1.get(case.sub_rep)
-                if entry is None:
-                    entry = look.t2.get(case.facility)
-        if type(entry) is Grants:
-            checks, final = derived.plans[entry.index]
-            for holds, denial in checks:
-                if case.status not in holds:
-                    return denial
-            if type(final) is str:
-                return grant(final, (*entry.prefix, case.id))
-            return final  # type: ignore[return-value]
-        return self._denied(derived, entry, case)
-
-    def _denied(self, derived: Derived, entry: Any, case: Any) -> Decision:
-        if entry is None:
-            miss = derived.root.miss
-            if miss is not None:
-                return miss  # a fixed denial suggests nothing
-            return derived.deny(missing_edge(self._compiled, derived.root, case), case)
-        return derived.deny((entry.decision, entry.index), case)
+        return derived_denial(self._compiled, derived, entry, case)
 
     def can_reopen_case(self, user_id: str, case: CaseLike) -> Decision:
         """May ``user_id`` reopen the closed ``case``?
@@ -299,7 +270,7 @@ class Visibility:
             derived: Derived | None = self._reopen[user_id]
         except (KeyError, TypeError):
             derived = self._derived("reopen_case", user_id)
-        return self._answer(derived, case)
+        return _DENY_UNKNOWN if derived is None else derived_answer(self._compiled, derived, case)
 
     def visible_cases(self, user_id: str, cases: Iterable[CaseLike]) -> list[Any]:
         """Return the cases ``user_id`` may view, in the order given (empty for an unknown user).
@@ -328,18 +299,11 @@ class Visibility:
         look = self._look("view_case", user_id)
         if look.every is not None:
             return list(index.rows.values()) if look.every[""].allowed else []
-        people: dict[int, tuple[Mapping[str, list[Case]], set[str]]] = {}
-        keys: Iterable[str]
-        for name, keys in look.granting():
-            by_key = index.by_field(name)  # the representative and sub-rep share one index
-            people.setdefault(id(by_key), (by_key, set()))[1].update(keys)
-        found: dict[str, Case] = {}
-        for by_key, keys in people.values():
-            for key in keys:
-                for case in by_key.get(key, ()):
-                    entry = look.match(case)
-                    if entry is not None and entry[case.id].allowed:
-                        found[case.id] = case
+        found = {
+            case.id: case
+            for case in index.by_keys(look.granting())
+            if (entry := look.match(case)) is not None and entry[case.id].allowed
+        }
         position, rows = index.position, index.rows
         return [rows[case_id] for case_id in sorted(found, key=position.__getitem__)]
 
