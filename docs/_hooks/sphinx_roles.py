@@ -44,8 +44,10 @@ def _walk(scope: griffe.Object, parts: list[str]) -> griffe.Object | None:
     current: griffe.Object | None = scope
     for part in parts:
         # A class's members include those it inherits (Custody's transfer questions).
-        members = None if current is None else (
-            current.all_members if current.is_class else current.members
+        members = (
+            None
+            if current is None
+            else (current.all_members if current.is_class else current.members)
         )
         if members is None or part not in members:
             return None
