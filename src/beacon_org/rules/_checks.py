@@ -23,15 +23,20 @@ from ._table import (
     CANNOT_BE_REPRESENTATIVE,
     NOT_AUTHORISED_FOR_FACILITY,
     NOT_IN_GROUP,
+    RECIPIENT_CANNOT_HOLD,
+    RECIPIENT_INACTIVE,
+    RECIPIENT_NOT_AT_FACILITY,
+    RECIPIENT_OUTSIDE_REGIONS,
     RULES,
     SUB_REP_NOT_IN_GROUP,
+    UNKNOWN_USER,
     Bar,
 )
 
 __all__ = ["can_create_case", "outside_scope", "recipient_denial"]
 
-_DENY_UNKNOWN = Decision(allowed=False, reason="unknown-user")
-_RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason="recipient-cannot-hold")
+_DENY_UNKNOWN = Decision(allowed=False, reason=UNKNOWN_USER)
+_RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason=RECIPIENT_CANNOT_HOLD)
 _EMPTY: frozenset[str] = frozenset()
 _BAR_REASONS = frozenset(bar.reason for bar in Bar)
 _ADD_FACILITY = str(RULES.relation("facility_manager").creates)
@@ -158,7 +163,7 @@ def recipient_denial(view: OrgView, to_id: object) -> Decision | None:
         return _DENY_UNKNOWN
     if not recipient.active:
         fix = Bar.INACTIVE.fix.format(user=recipient.id)
-        return Decision(allowed=False, reason="recipient-inactive", suggestion=fix)
+        return Decision(allowed=False, reason=RECIPIENT_INACTIVE, suggestion=fix)
     if not recipient.role.can_hold_inventory:
         return _RECIPIENT_CANNOT_HOLD
     return None
@@ -180,7 +185,7 @@ def outside_scope(compiled: Compiled, actor: User, to_id: str) -> Decision | Non
         fix = None
         if recipient is not None and managed:
             fix = edge(compiled, "region", to_id, min(managed))
-        return Decision(allowed=False, reason="recipient-outside-regions", suggestion=fix)
+        return Decision(allowed=False, reason=RECIPIENT_OUTSIDE_REGIONS, suggestion=fix)
     if actor.role is Role.FACILITY_MANAGER and recipient is not None:
         # "What does the Facility Manager role do?": to users associated with its facilities.
         if actor.facilities & (recipient.facilities | recipient.directory_records):
@@ -188,5 +193,5 @@ def outside_scope(compiled: Compiled, actor: User, to_id: str) -> Decision | Non
         fix = None
         if actor.facilities:
             fix = ADD_RECORD.format(facility=min(actor.facilities), user=to_id)
-        return Decision(allowed=False, reason="recipient-not-at-facility", suggestion=fix)
+        return Decision(allowed=False, reason=RECIPIENT_NOT_AT_FACILITY, suggestion=fix)
     return None

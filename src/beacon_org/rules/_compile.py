@@ -238,7 +238,6 @@ def _grants(entry: Entry) -> bool:
     return type(entry) is Grants or entry.decision.allowed  # type: ignore[union-attr]
 
 
-UNKNOWN = Decision(allowed=False, reason="unknown-user")
 _UNHELD = Decision(allowed=False, reason="denied")  # a plan for a grant the role never holds
 
 

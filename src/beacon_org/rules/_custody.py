@@ -23,17 +23,24 @@ from ._explain import missing_edge
 from ._inventory import ItemIndex, ItemLike
 from ._records import Decision
 from ._rows import check_on as _check_on
-from ._table import RULES, RuleTable
+from ._table import (
+    ALREADY_CUSTODIAN,
+    RECIPIENT_CANNOT_HOLD,
+    RULES,
+    UNKNOWN_ITEM,
+    UNKNOWN_USER,
+    RuleTable,
+)
 from ._transfers import TransferQuestions
 from ._walk import NODE_CONDITIONS
 
 __all__ = ["Custody", "ItemLike"]
 
 _EMPTY: frozenset[str] = frozenset()
-_UNKNOWN_USER = Decision(allowed=False, reason="unknown-user")
-_UNKNOWN_ITEM = Decision(allowed=False, reason="unknown-item")
-_ALREADY_CUSTODIAN = Decision(allowed=False, reason="already-custodian")
-_RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason="recipient-cannot-hold")
+_UNKNOWN_USER = Decision(allowed=False, reason=UNKNOWN_USER)
+_UNKNOWN_ITEM = Decision(allowed=False, reason=UNKNOWN_ITEM)
+_ALREADY_CUSTODIAN = Decision(allowed=False, reason=ALREADY_CUSTODIAN)
+_RECIPIENT_CANNOT_HOLD = Decision(allowed=False, reason=RECIPIENT_CANNOT_HOLD)
 
 
 class Custody(TransferQuestions):

@@ -263,8 +263,16 @@ CANNOT_BE_REPRESENTATIVE = "cannot-be-representative"
 NOT_AUTHORISED_FOR_FACILITY = "not-authorised-for-facility"
 SUB_REP_NOT_IN_GROUP = "sub-rep-not-in-group"
 ASSIGN_RECORD = "assign directory record {facility} to {user}"
-# Transferring: checks of the recipient (procedure in _custody.py).
+# Transferring: checks of the recipient (procedure in _checks.py).
 ADD_RECORD = "add directory record {facility} to {user}"
+RECIPIENT_INACTIVE = "recipient-inactive"
+RECIPIENT_CANNOT_HOLD = "recipient-cannot-hold"
+RECIPIENT_OUTSIDE_REGIONS = "recipient-outside-regions"
+RECIPIENT_NOT_AT_FACILITY = "recipient-not-at-facility"
+ALREADY_CUSTODIAN = "already-custodian"
+# Whoever asks about what: an id that names nobody or nothing.
+UNKNOWN_USER = "unknown-user"
+UNKNOWN_ITEM = "unknown-item"
 
 VIEW_CASE = Permission("view_case", "case", (
     ORG_WIDE,

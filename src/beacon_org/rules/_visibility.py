@@ -23,12 +23,12 @@ from ._explain import derived_answer, derived_denial, missing_edge
 from ._records import Decision
 from ._rows import case_list, check_case_rows
 from ._rows import case_row as read_case
-from ._table import NOT_AUTHORISED_FOR_FACILITY, RULES, RuleTable
+from ._table import NOT_AUTHORISED_FOR_FACILITY, RULES, UNKNOWN_USER, RuleTable
 
 __all__ = ["NOT_AUTHORISED_FOR_FACILITY", "CaseLike", "Visibility"]
 
 
-_DENY_UNKNOWN = Decision(allowed=False, reason="unknown-user")
+_DENY_UNKNOWN = Decision(allowed=False, reason=UNKNOWN_USER)
 
 # The hot paths read a case's first hops in the order the table names them (Look.t0, t1, t2):
 # this stops the import if the table's order changes, and Visibility refuses a table whose does.
