@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -39,11 +39,13 @@ __all__ = [
     "Derived",
     "Grants",
     "Look",
+    "candidates",
     "denial",
     "grant",
     "without_suggestion",
 ]
 
+T = TypeVar("T")
 _EMPTY: frozenset[str] = frozenset()
 _NO_ENTRIES: dict[Any, Any] = {}
 
@@ -159,8 +161,8 @@ class Candidate:
 class Look:
     """One asking user's compiled look-up for one permission.
 
-    ``every``: the entry of a grant through the organisation (every object); ``keyed``: per first
-    hop that has entries, in the table's order, its getter and its entries by id; ``miss``: the
+    ``every``: the entry of a grant through the organisation (every object); ``fields``: per first
+    hop, in the table's order, its entries by id (the one shared empty dict when none); ``miss``: the
     denial when nothing matches (None: it depends on the object, see :mod:`._explain`);
     ``t0``, ``t1``, ``t2``: the entries of the first three first hops in the table's order (empty
     when none), for the hot paths that read a row's fields in that order.
@@ -174,7 +176,6 @@ class Look:
         "fields",
         "fixed",
         "granted",
-        "keyed",
         "miss",
         "permission",
         "t0",
@@ -189,10 +190,9 @@ class Look:
         self.permission = permission
         self.every: Entry | None = None
         self.fields: dict[str, dict[str, Entry]] = {}
-        self.keyed: tuple[tuple[Callable[[Any], Any], dict[str, Entry]], ...] = ()
         self.miss: Decision | None = None
         self.denial = ""
-        self.candidates: tuple[Candidate, ...] = ()
+        self.candidates: tuple[Candidate, ...] | None = ()
         self.granted: tuple[tuple[str, frozenset[str]], ...] | None = None
         self.t0: dict[Any, Entry] = _NO_ENTRIES
         self.t1: dict[Any, Entry] = _NO_ENTRIES
@@ -208,8 +208,8 @@ class Look:
         every = self.every
         if every is not None:
             return every
-        for get, table in self.keyed:
-            entry = table.get(get(obj))
+        for name, table in self.fields.items():
+            entry = table.get(_GETTERS[name](obj)) if table else None
             if entry is not None:
                 return entry
         return None
@@ -223,11 +223,6 @@ class Look:
                 if name not in ("", "org")
             )
         return self.granted
-
-    @staticmethod
-    def getter(name: str) -> Callable[[Any], Any]:
-        """Reads the first hop ``name`` of an object ("": the object itself)."""
-        return operator.attrgetter(FIELD_ATTRIBUTES[name]) if name else _itself
 
     def keys(self) -> dict[str, frozenset[str]]:
         """Per first hop, every id an entry names (granted or denied)."""
@@ -250,13 +245,13 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
     for g in permission.grants:
         fields.setdefault(first_hop(g), {})
     held: list[tuple[int, Grant]] = []
-    candidates: list[Candidate] = []
+    suggestable: list[Grant] = []
     for index, g in enumerate(permission.grants):
         if role not in g.roles:
             continue
         held.append((index, g))
         start = 1 if g.chain[0] in FIELD_RELATIONS else 0
-        walks, levels = _walk_back(view, g.chain, start, user.id)
+        walks, _ = _walk_back(view, g.chain, start, user.id)
         bars = bars_of(user, g.bars)
         unset = next((c for c in g.requires if c in SETTINGS and not SETTINGS[c](view)), None)
         for nodes in walks:
@@ -280,33 +275,25 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
                     look.every = entry
             else:
                 fields[first_hop(g)].setdefault(str(nodes[start]), entry)
-        relations = [rules.relation(r) for r in g.chain]
-        suggested = [
-            r.creates is not None and (permission.suggests is None or r.name in permission.suggests)
-            for r in relations
-        ]
-        if any(suggested):
-            steps = tuple(
-                (r, _targets(view, r, levels.get(j + 1, _EMPTY)) if ok else None)
-                for j, (r, ok) in enumerate(zip(relations, suggested, strict=True))
-            )
-            candidates.append(Candidate(index, g, start, steps, permission.moves))
-    look.fields = fields
-    look.keyed = tuple((Look.getter(name), table) for name, table in fields.items() if table)
+        if _suggestable(rules, permission, g):
+            suggestable.append(g)
+    # Fewer objects for the collector to walk: every empty table is the one shared empty dict.
+    look.fields = fields = {name: table or _NO_ENTRIES for name, table in fields.items()}
     hops = [table for name, table in fields.items() if name != "org"] + [_NO_ENTRIES] * 3
     look.t0, look.t1, look.t2 = hops[:3]
     barred = bars_of(user, {b for _, g in held for b in g.bars})
     if not held:
         look.denial = permission.not_for_role or "denied"
-        look.miss = Decision(allowed=False, reason=look.denial)
+        look.miss = compiled.shared(Decision(allowed=False, reason=look.denial))
     elif barred:
-        look.miss = Decision(allowed=False, reason=barred[0].reason)
+        look.miss = compiled.shared(Decision(allowed=False, reason=barred[0].reason))
     else:
-        nearest = candidates[0].grant if candidates else held[0][1]
+        nearest = suggestable[0] if suggestable else held[0][1]
         look.denial = nearest.denial or "denied"
-        look.candidates = tuple(candidates)
-        if not candidates:
-            look.miss = Decision(allowed=False, reason=look.denial)
+        if suggestable:
+            look.candidates = None  # walked on the first denial that needs them
+        else:
+            look.miss = compiled.shared(Decision(allowed=False, reason=look.denial))
     look.fixed = look.miss if not look.t2 else None
     acting = bars_of(user, ACTING)
     if acting:
@@ -317,6 +304,44 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
     if held and unmet and all(unmet[0] in g.requires for _, g in held):
         look.unmet = _condition_denial(rules, unmet[0])
     return look
+
+
+def _suggestable(rules: RuleTable, permission: Permission, g: Grant) -> bool:
+    # Does a change to the org that this permission may suggest complete some edge of ``g``?
+    suggests = permission.suggests
+    return any(
+        rules.relation(r).creates is not None and (suggests is None or r in suggests)
+        for r in g.chain
+    )
+
+
+def candidates(compiled: Compiled, look: Look) -> tuple[Candidate, ...]:
+    """The grants of ``look``'s user whose chain a suggested change could complete, in order."""
+    found = look.candidates
+    if found is not None:
+        return found
+    rules, view, permission = compiled.rules, compiled.view, look.permission
+    user = look.user
+    assert user is not None
+    out: list[Candidate] = []
+    for index, g in enumerate(permission.grants):
+        if user.role not in g.roles or not _suggestable(rules, permission, g):
+            continue
+        start = 1 if g.chain[0] in FIELD_RELATIONS else 0
+        _, levels = _walk_back(view, g.chain, start, user.id)
+        suggests = permission.suggests
+        steps = tuple(
+            (
+                r,
+                _targets(view, r, levels.get(j + 1, _EMPTY))
+                if r.creates is not None and (suggests is None or r.name in suggests)
+                else None,
+            )
+            for j, r in enumerate(rules.relation(name) for name in g.chain)
+        )
+        out.append(Candidate(index, g, start, steps, permission.moves))
+    look.candidates = found = tuple(out)
+    return found
 
 
 def _targets(view: OrgView, relation: Relation, nodes: frozenset[str]) -> tuple[str, ...]:
@@ -330,6 +355,13 @@ def _targets(view: OrgView, relation: Relation, nodes: frozenset[str]) -> tuple[
 
 def _itself(obj: Any) -> Any:
     return obj
+
+
+_GETTERS: dict[str, Callable[[Any], Any]] = {
+    "": _itself,
+    "org": lambda obj: ORG_CUSTODY,
+    **{name: operator.attrgetter(attribute) for name, attribute in FIELD_ATTRIBUTES.items()},
+}
 
 
 def _walk_back(
@@ -395,8 +427,8 @@ class Derived:
 
     def __init__(self, root: Look) -> None:
         self.root = root
-        self.plans: list[Plan] = []
-        self.keep: dict[int, tuple[Check, ...] | None] = {}
+        self.plans: tuple[Plan, ...] = ()
+        self.keep: tuple[tuple[Check, ...] | None, ...] = ()
 
     def deny(self, denial: tuple[Decision, int | None], obj: Any) -> Decision:
         """The root's denial of ``obj`` (with the grant its suggestion completes), as this
@@ -404,7 +436,7 @@ class Derived:
         decision, index = denial
         if decision.suggestion is None:
             return decision
-        keep = None if index is None else self.keep.get(index)
+        keep = None if index is None else self.keep[index]
         if keep is not None and all(obj.status in holds for holds in keep):
             return decision
         return without_suggestion(decision)
@@ -415,20 +447,26 @@ def _condition_denial(rules: RuleTable, name: str) -> Decision:
     return Decision(allowed=False, reason=condition.denial, suggestion=condition.fix)
 
 
-def compile_derived(
-    rules: RuleTable, view: OrgView, user: User, permission: Permission, root: Look
-) -> Derived:
-    """The plans of ``permission`` for ``user`` over the root look-up ``root``."""
+def compile_derived(compiled: Compiled, user: User, permission: Permission, root: Look) -> Derived:
+    """The plans of ``permission`` for ``user`` over the root look-up ``root``.
+
+    Equal plans are shared between users (most users of a role have the same): fewer objects for
+    the garbage collector to walk.
+    """
+    rules, view = compiled.rules, compiled.view
     derived = Derived(root)
     role = user.role
     held = permission.grants_for(role)
-    derived.plans = [((), without_suggestion(_UNHELD))] * len(root.permission.grants)
+    plans: list[Plan] = [((), without_suggestion(_UNHELD))] * len(root.permission.grants)
+    keep: list[tuple[Check, ...] | None] = [None] * len(root.permission.grants)
     for index, g in enumerate(root.permission.grants):
         if role not in g.roles:
             continue
-        derived.plans[index] = _plan(rules, view, user, permission, held, g)
+        plans[index] = _plan(rules, view, user, permission, held, g)
         lifted = bars_of(user, g.bars)
-        derived.keep[index] = _keep(view, user, permission, held, g, lifted[:1])
+        keep[index] = _keep(view, user, permission, held, g, lifted[:1])
+    derived.plans = compiled.shared(tuple(plans))
+    derived.keep = compiled.shared(tuple(keep))
     return derived
 
 
@@ -519,7 +557,7 @@ class Compiled:
     what is a pure function of the snapshot and the user.
     """
 
-    __slots__ = ("code", "derived", "forward_index", "looks", "rules", "view")
+    __slots__ = ("code", "derived", "forward_index", "looks", "rules", "same", "view")
 
     def __init__(self, view: OrgView, rules: RuleTable) -> None:
         self.view = view
@@ -528,6 +566,11 @@ class Compiled:
         self.derived: dict[str, dict[str, Derived]] = {p.name: {} for p in rules.permissions}
         self.forward_index: dict[str, dict[str, frozenset[str]]] = {}
         self.code: dict[tuple[str, tuple[str, ...]], Callable[..., Any]] = {}
+        self.same: dict[Any, Any] = {}
+
+    def shared(self, value: T) -> T:
+        """``value``, or an equal one compiled before (a pure function of the snapshot)."""
+        return self.same.setdefault(value, value)  # type: ignore[no-any-return]
 
     def look(self, permission: str, user_id: object) -> Look | None:
         """``user_id``'s look-up for ``permission`` (None: an unknown user, never kept)."""
@@ -554,7 +597,7 @@ class Compiled:
                 root = self.rules.permission(root.like)
             base = self.look(root.name, user.id)
             assert base is not None
-            found = compile_derived(self.rules, self.view, user, table, base)
+            found = compile_derived(self, user, table, base)
             self.derived[permission][user.id] = found
         return found
 

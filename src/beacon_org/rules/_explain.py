@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._org import OrgView
-from ._compile import Candidate, Compiled, Derived, Grants, Look, denial, grant
+from ._compile import Candidate, Compiled, Derived, Grants, Look, candidates, denial, grant
 from ._records import Decision
 from ._table import Relation
 from ._walk import FIELD_ATTRIBUTES, forward
@@ -31,7 +31,7 @@ def missing_edge(compiled: Compiled, look: Look, obj: Any) -> tuple[Decision, in
     """
     if look.miss is not None:
         return look.miss, None
-    for candidate in look.candidates:
+    for candidate in candidates(compiled, look):
         fix = _fix(compiled, candidate, obj)
         if fix is not None:
             return denial(look.denial, fix), candidate.index
