@@ -92,9 +92,15 @@ _BARRED: dict[Bar, Callable[[User], bool]] = {
 }
 
 
+_BAR_ORDER = tuple(Bar)
+
+
 def bars_of(user: User, bars: Iterable[Bar]) -> tuple[Bar, ...]:
     """The bars among ``bars`` that hold for ``user``, in the table's order."""
-    return tuple(bar for bar in Bar if bar in bars and _BARRED[bar](user))
+    if user.active and user.training_complete and not user.custodian_only:
+        return ()  # the common case, without a look at each bar
+    bars = tuple(bars)
+    return tuple(bar for bar in _BAR_ORDER if bar in bars and _BARRED[bar](user))
 
 
 def bar_denial(user: User, bars: tuple[Bar, ...]) -> Decision:
@@ -241,9 +247,7 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
     rules, view = compiled.rules, compiled.view
     look = Look(user, permission)
     role = user.role
-    fields: dict[str, dict[str, Entry]] = {}
-    for g in permission.grants:
-        fields.setdefault(first_hop(g), {})
+    fields: dict[str, dict[str, Entry]] = {name: {} for name in compiled.hops(permission)}
     held: list[tuple[int, Grant]] = []
     suggestable: list[Grant] = []
     for index, g in enumerate(permission.grants):
@@ -255,7 +259,7 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
         bars = bars_of(user, g.bars)
         unset = next((c for c in g.requires if c in SETTINGS and not SETTINGS[c](view)), None)
         for nodes in walks:
-            prefix = _path(rules, g.chain, nodes, start)
+            prefix = _path(compiled.relations, g.chain, nodes, start)
             entry: Entry
             if bars:
                 lifted = bars[0] if len(bars) == 1 else None
@@ -275,25 +279,25 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
                     look.every = entry
             else:
                 fields[first_hop(g)].setdefault(str(nodes[start]), entry)
-        if _suggestable(rules, permission, g):
+        if _suggestable(compiled.relations, permission, g):
             suggestable.append(g)
     # Fewer objects for the collector to walk: every empty table is the one shared empty dict.
     look.fields = fields = {name: table or _NO_ENTRIES for name, table in fields.items()}
     hops = [table for name, table in fields.items() if name != "org"] + [_NO_ENTRIES] * 3
     look.t0, look.t1, look.t2 = hops[:3]
-    barred = bars_of(user, {b for _, g in held for b in g.bars})
+    barred = bars_of(user, tuple(b for _, g in held for b in g.bars))
     if not held:
         look.denial = permission.not_for_role or "denied"
-        look.miss = compiled.shared(Decision(allowed=False, reason=look.denial))
+        look.miss = compiled.denial(look.denial)
     elif barred:
-        look.miss = compiled.shared(Decision(allowed=False, reason=barred[0].reason))
+        look.miss = compiled.denial(barred[0].reason)
     else:
         nearest = suggestable[0] if suggestable else held[0][1]
         look.denial = nearest.denial or "denied"
         if suggestable:
             look.candidates = None  # walked on the first denial that needs them
         else:
-            look.miss = compiled.shared(Decision(allowed=False, reason=look.denial))
+            look.miss = compiled.denial(look.denial)
     look.fixed = look.miss if not look.t2 else None
     acting = bars_of(user, ACTING)
     if acting:
@@ -306,12 +310,11 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
     return look
 
 
-def _suggestable(rules: RuleTable, permission: Permission, g: Grant) -> bool:
+def _suggestable(relations: dict[str, Relation], permission: Permission, g: Grant) -> bool:
     # Does a change to the org that this permission may suggest complete some edge of ``g``?
     suggests = permission.suggests
     return any(
-        rules.relation(r).creates is not None and (suggests is None or r in suggests)
-        for r in g.chain
+        relations[r].creates is not None and (suggests is None or r in suggests) for r in g.chain
     )
 
 
@@ -320,12 +323,12 @@ def candidates(compiled: Compiled, look: Look) -> tuple[Candidate, ...]:
     found = look.candidates
     if found is not None:
         return found
-    rules, view, permission = compiled.rules, compiled.view, look.permission
+    view, permission = compiled.view, look.permission
     user = look.user
     assert user is not None
     out: list[Candidate] = []
     for index, g in enumerate(permission.grants):
-        if user.role not in g.roles or not _suggestable(rules, permission, g):
+        if user.role not in g.roles or not _suggestable(compiled.relations, permission, g):
             continue
         start = 1 if g.chain[0] in FIELD_RELATIONS else 0
         _, levels = _walk_back(view, g.chain, start, user.id)
@@ -337,7 +340,7 @@ def candidates(compiled: Compiled, look: Look) -> tuple[Candidate, ...]:
                 if r.creates is not None and (suggests is None or r.name in suggests)
                 else None,
             )
-            for j, r in enumerate(rules.relation(name) for name in g.chain)
+            for j, r in enumerate(compiled.relations[name] for name in g.chain)
         )
         out.append(Candidate(index, g, start, steps, permission.moves))
     look.candidates = found = tuple(out)
@@ -380,14 +383,14 @@ def _walk_back(
 
 
 def _path(
-    rules: RuleTable, chain: tuple[str, ...], nodes: list[str | None], start: int
+    relations: dict[str, Relation], chain: tuple[str, ...], nodes: list[str | None], start: int
 ) -> tuple[str, ...]:
     # The chain walked back from the user: a node reached by a relation explanations skip is left
     # out, and a node equal to the one before ("self") is said once.
     path: list[str] = []
     for j in range(len(chain), start - 1, -1):
         node = nodes[j]
-        if j not in (0, len(chain)) and not rules.relation(chain[j - 1]).in_path:
+        if j not in (0, len(chain)) and not relations[chain[j - 1]].in_path:
             continue
         if node is not None and (not path or path[-1] != node):
             path.append(node)
@@ -557,7 +560,7 @@ class Compiled:
     what is a pure function of the snapshot and the user.
     """
 
-    __slots__ = ("code", "derived", "forward_index", "looks", "rules", "same", "view")
+    __slots__ = ("code", "derived", "forward_index", "looks", "relations", "rules", "same", "view")
 
     def __init__(self, view: OrgView, rules: RuleTable) -> None:
         self.view = view
@@ -567,6 +570,22 @@ class Compiled:
         self.forward_index: dict[str, dict[str, frozenset[str]]] = {}
         self.code: dict[tuple[str, tuple[str, ...]], Callable[..., Any]] = {}
         self.same: dict[Any, Any] = {}
+        self.relations = {r.name: r for r in rules.relations}
+
+    def hops(self, permission: Permission) -> tuple[str, ...]:
+        """The first hops of ``permission``'s grants, each once, in the table's order."""
+        key = ("hops", permission.name)
+        found = self.same.get(key)
+        if found is None:
+            found = self.same[key] = tuple(dict.fromkeys(first_hop(g) for g in permission.grants))
+        return found
+
+    def denial(self, reason: str) -> Decision:
+        """The one denial with ``reason`` and no suggestion, for this snapshot."""
+        found = self.same.get(reason)
+        if found is None:
+            found = self.same[reason] = denial(reason)
+        return found
 
     def shared(self, value: T) -> T:
         """``value``, or an equal one compiled before (a pure function of the snapshot)."""
