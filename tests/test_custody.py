@@ -557,5 +557,7 @@ def test_nothing_is_remembered_per_question(custody: bo.Custody, org: bo.Org) ->
         for user_id in [*org.users, "nobody"]:
             for item_id in [*fresh.items, "no-item"]:
                 assert fresh.can_use(user_id, item_id) == custody.can_use(user_id, item_id)
-    assert set(fresh._access) <= set(org.users)
-    assert not any(isinstance(k, tuple) for k in fresh._access)
+    compiled = fresh._compiled  # the one cache: compiled look-ups per known user
+    for kept in (*compiled.looks.values(), *compiled.derived.values()):
+        assert set(kept) <= set(org.users)
+        assert not any(isinstance(k, tuple) for k in kept)

@@ -98,8 +98,9 @@ def test_the_import_graph_sees_lazy_imports_and_skips_type_checking_ones() -> No
 
 def test_the_graph_holds_the_edges_it_should() -> None:
     graph = import_graph()
-    assert graph.has_edge("beacon_org.rules._custody", "beacon_org.rules._lifecycle")
-    assert graph.has_edge("beacon_org.rules._custody", "beacon_org.rules._advice")
+    assert graph.has_edge("beacon_org.rules._transfers", "beacon_org.rules._lifecycle")
+    assert graph.has_edge("beacon_org.rules._transfers", "beacon_org.rules._advice")
+    assert graph.has_edge("beacon_org.rules._custody", "beacon_org.rules._transfers")
     assert graph.has_edge("beacon_org", "beacon_org.rules")
     assert len(graph) > 30
 

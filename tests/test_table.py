@@ -25,6 +25,8 @@ def test_every_chain_names_relations_of_the_table() -> None:
             # A chain starts on the object's own fields and then follows the org.
             assert grant.chain[0] in FIELD_RELATIONS or permission.on == "user"
             assert set(grant.chain[1:]) <= ORG_RELATIONS
+            # A user whom no grant reaches is told the nearest chain's reason.
+            assert grant.denial is not None or grant.chain[0] == "org", grant
 
 
 def _pairs(org, relation):  # type: ignore[no-untyped-def]

@@ -442,7 +442,10 @@ def test_nothing_is_remembered_per_question() -> None:
         del case
     gc.collect()
     assert [r for r in refs if r() is not None] == []
-    assert set(vis._scopes) <= set(ORG.users)  # per-user look-ups only, one per known user
+    # per-user compiled look-ups only, one per known user and permission
+    compiled = vis._compiled
+    for kept in (*compiled.looks.values(), *compiled.derived.values()):
+        assert set(kept) <= set(ORG.users)
     assert vis.can_view_case("dist-a", bo.Case("q-1", "rep-b1")).reason == "not-in-group"
     assert vis.can_view_case("dist-a", bo.Case("q-1", "rep-a1")).allowed
 
@@ -506,7 +509,7 @@ def test_viewable_by_agrees_with_can_view_case() -> None:
 
 
 def test_a_grant_built_directly_is_the_decision_its_constructor_gives() -> None:
-    from beacon_org.rules._visibility import _grant
+    from beacon_org.rules._compile import grant as _grant
 
     built = _grant("representative", ("rep-a1", "c-1"))
     made = bo.Decision(allowed=True, reason="representative", path=("rep-a1", "c-1"))

@@ -43,9 +43,17 @@ def _target(obj: griffe.Object | griffe.Alias) -> griffe.Object | None:
 def _walk(scope: griffe.Object, parts: list[str]) -> griffe.Object | None:
     current: griffe.Object | None = scope
     for part in parts:
-        if current is None or part not in current.members:
+        # A class's members include those it inherits (Custody's transfer questions).
+        members = (
+            None
+            if current is None
+            else (current.all_members if current.is_class else current.members)
+        )
+        if members is None or part not in members:
             return None
-        current = _target(current.members[part])
+        member = members[part]
+        # An inherited member is documented on the class that inherits it: keep that alias.
+        current = member if getattr(member, "inherited", False) else _target(member)  # type: ignore[assignment]
     return current
 
 

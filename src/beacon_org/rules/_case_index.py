@@ -3,16 +3,42 @@ proportion to their answer rather than to the number of cases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol
 
-from .._model import Case
+from .._model import Case, CaseStatus
 from .._org import Org
 from ._rows import case_records
 
-__all__ = ["CaseIndex"]
+__all__ = ["CaseIndex", "CaseLike"]
 
-_EMPTY: frozenset[str] = frozenset()
+
+class CaseLike(Protocol):
+    """What the rules read from a case: :class:`~beacon_org.Case` or any object with these attributes.
+
+    ``status`` may be a :class:`~beacon_org.CaseStatus` or its string value.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from beacon_org.testing import sample_org
+    >>> row = SimpleNamespace(
+    ...     id="row-7", representative="rep-a1", sub_rep=None, facility=None, status="open"
+    ... )
+    >>> bool(bo.Visibility(sample_org()).can_view_case("dist-a", row))
+    True
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def representative(self) -> str: ...
+    @property
+    def sub_rep(self) -> str | None: ...
+    @property
+    def facility(self) -> str | None: ...
+    @property
+    def status(self) -> CaseStatus | str: ...
 
 
 class CaseIndex:
@@ -68,6 +94,21 @@ class CaseIndex:
             if record.facility is not None:
                 self.by_facility.setdefault(record.facility, []).append(record)
 
+    def by_field(self, name: str) -> Mapping[str, list[Case]]:
+        """The cases by the value of their field ``name``, a rule table's first hop of a case.
+
+        The representative and the sub-rep share one index by person (a superset of either);
+        the facility has its own.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_cases
+        >>> index = bo.CaseIndex(sample_cases())
+        >>> [case.id for case in index.by_field("facility")["st-lukes"]]
+        ['c-101', 'c-200', 'c-300']
+        """
+        return self.by_facility if name == "facility" else self.by_person
+
     def __len__(self) -> int:
         return len(self.cases)
 
@@ -116,8 +157,9 @@ class CaseIndex:
     def reachable(self, org: Org, user_id: str) -> Iterator[Case]:
         """A superset of the cases ``user_id`` may view in ``org``, whatever its role.
 
-        Every case that concerns the user, its reps, the members of the regions it manages, or
-        that is at one of its facilities (all cases for an org-wide user); a case may come twice.
+        Every case whose representative, sub-rep or facility a grant of the rule table reaches
+        walking back from the user (its reps, the members of the regions it manages, its
+        facilities; all cases for an org-wide user), granted or not; a case may come twice.
 
         Examples
         --------
@@ -129,16 +171,33 @@ class CaseIndex:
         >>> sorted({case.id for case in index.reachable(org, "rm-west") if visibility.can_view_case("rm-west", case)})
         ['c-100', 'c-101', 'c-102', 'c-400']
         """
-        user = org._users.get(user_id)
-        if user is None:
+        from ._compile import Compiled  # the rules import this module
+        from ._table import RULES
+
+        look = Compiled(org.view, RULES).look("view_case", user_id)
+        if look is None:
             return
-        if user.role.is_org_wide:
+        if look.every is not None:
             yield from self.cases.values()
             return
-        people = {user_id, *org._reps.get(user_id, _EMPTY)}
-        for region in org._managed.get(user_id, _EMPTY):
-            people |= org._members.get(region, _EMPTY)
-        for person in people:
-            yield from self.by_person.get(person, ())
-        for facility in user.facilities:
-            yield from self.by_facility.get(facility, ())
+        yield from self.by_keys(look.keys().items())
+
+    def by_keys(self, keys: Iterable[tuple[str, Iterable[str]]]) -> Iterator[Case]:
+        """The cases whose field ``name`` holds one of ``ids``, for each ``(name, ids)``.
+
+        The first hops of a rule table's look-up; a case may come once per field that names it.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_cases
+        >>> index = bo.CaseIndex(sample_cases())
+        >>> [c.id for c in index.by_keys([("representative", ["rep-a2"]), ("facility", ["st-lukes"])])]
+        ['c-100', 'c-101', 'c-200', 'c-300']
+        """
+        people: dict[int, tuple[Mapping[str, list[Case]], set[str]]] = {}
+        for name, ids in keys:
+            by_key = self.by_field(name)  # the representative and sub-rep share one index
+            people.setdefault(id(by_key), (by_key, set()))[1].update(ids)
+        for by_key, found in people.values():
+            for key in found:
+                yield from by_key.get(key, ())

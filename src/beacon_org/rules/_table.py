@@ -85,9 +85,12 @@ class Relation:
 
     ``creates`` is the change to the org that adds such an edge, as a suggestion template:
     ``{source}`` and ``{target}`` are the two ids (None: no change to the org creates it, for
-    example a case's own fields). ``in_path`` is False for an edge that explanation paths skip
-    (the organisation node between a case and the back office). ``graph``: the ``relation``
-    attribute of this relation's edges in :attr:`~beacon_org.Org.graph` (None: not drawn there).
+    example a case's own fields). ``moves``: the template when the source already has such an
+    edge to ``{current}`` (a rep has one distributor). ``source_roles`` / ``target_roles``: the
+    roles a user at that end of a new edge must have (None: any, or not a user). ``in_path`` is
+    False for an edge that explanation paths skip (the organisation node between a case and the
+    back office). ``graph``: the ``relation`` attribute of this relation's edges in
+    :attr:`~beacon_org.Org.graph` (None: not drawn there).
     """
 
     name: str
@@ -97,6 +100,9 @@ class Relation:
     creates: str | None = None
     in_path: bool = True
     graph: str | None = None
+    moves: str | None = None
+    source_roles: frozenset[Role] | None = None
+    target_roles: frozenset[Role] | None = None
 
 
 @attrs.frozen
@@ -120,7 +126,9 @@ class Grant:
     ``chain`` names relations walked from the object asked about; the asking user is the last
     node. ``roles``: the roles it may have; ``bars``: the account facts that stop it;
     ``requires``: conditions on the object; ``via``: conditions on the chain's intermediate nodes,
-    keyed by their position in the chain (0: the node the first relation reaches).
+    keyed by their position in the chain (0: the node the first relation reaches). ``denial``:
+    the reason code of a user of these roles whom no grant reaches, when this is the nearest
+    chain (the first of its role's grants that a change to the org can complete).
     """
 
     reason: str
@@ -129,6 +137,7 @@ class Grant:
     bars: tuple[Bar, ...] = ACTING
     requires: tuple[str, ...] = ()
     via: tuple[tuple[int, str], ...] = ()
+    denial: str | None = None
 
 
 @attrs.frozen
@@ -138,6 +147,11 @@ class Permission:
     ``unless``: conditions on the object that deny whatever the grants say (checked first);
     ``read_only``: reason code of a grant of ``like`` -> the denial given when that grant holds
     for ``like`` but not for this permission (a sales sub-rep views but does not edit).
+    ``not_for_role``: the denial of a user whose role holds none of this permission's grants
+    although ``like`` grants it (a regional manager never reopens), or who holds nothing at all.
+    ``suggests``: the relations whose missing edge a denial may suggest creating (None: any that
+    a change creates); ``moves``: whether it may suggest moving an edge (a rep from another
+    group) rather than only adding one.
     """
 
     name: str
@@ -146,10 +160,17 @@ class Permission:
     unless: tuple[str, ...] = ()
     like: str | None = None
     read_only: tuple[tuple[str, str], ...] = ()
+    not_for_role: str | None = None
+    suggests: tuple[str, ...] | None = None
+    moves: bool = True
 
     def grants_for(self, role: Role) -> tuple[Grant, ...]:
         """The grants a user of ``role`` may hold, in the table's order."""
         return tuple(g for g in self.grants if role in g.roles)
+
+    def hops(self) -> tuple[str, ...]:
+        """The first relations of the grants' chains, each once, in the table's order."""
+        return tuple(dict.fromkeys(g.chain[0] for g in self.grants))
 
 
 @attrs.frozen
@@ -182,6 +203,12 @@ class RuleTable:
         raise KeyError(name)
 
 
+RM = frozenset({Role.REGIONAL_MANAGER})
+DIST = frozenset({Role.DISTRIBUTOR})
+SALES = frozenset({Role.SALES})
+FM = frozenset({Role.FACILITY_MANAGER})
+SALES_DIST = SALES | DIST
+
 # --- the relations ------------------------------------------------------------------------------
 # fmt: off
 R = Relation
@@ -191,13 +218,13 @@ RELATIONS = (
     R("representative", ("case",), "user", "the case's representative"),
     R("sub_rep", ("case",), "user", "the case's sub-rep"),
     R("facility", ("case",), "facility", "the facility where the case takes place"),
-    R("holder", ("item",), "user", "the item's custodian (a user, or ORG_CUSTODY: the organisation)"),
+    R("holder", ("item",), "user", "the item's custodian (a user, or ORG_CUSTODY: the organisation)", creates="transfer {source} to {target}"),
     # the org
-    R("distributor", ("user",), "user", "a sales rep's distributor", creates="assign {source} to {target}"),
-    R("rep", ("user",), "user", "a distributor's reps", creates="assign {target} to {source}", graph=REP),
-    R("region", ("user",), "region", "a sales or distributor user's region", creates="set {source}'s region to {target}", graph=MEMBER),
-    R("manager", ("region",), "user", "a region's regional manager", creates="make {target} the manager of region {source}", graph=MANAGES),
-    R("facility_manager", ("facility",), "user", "the facility managers of a facility", creates="add facility {source} to {target}"),
+    R("distributor", ("user",), "user", "a sales rep's distributor", creates="assign {source} to {target}", moves="move {source} from {current} to {target}", source_roles=SALES, target_roles=DIST),
+    R("rep", ("user",), "user", "a distributor's reps", creates="assign {target} to {source}", graph=REP, source_roles=DIST, target_roles=SALES),
+    R("region", ("user",), "region", "a sales or distributor user's region", creates="set {source}'s region to {target}", graph=MEMBER, source_roles=SALES_DIST),
+    R("manager", ("region",), "user", "a region's regional manager", creates="make {target} the manager of region {source}", graph=MANAGES, target_roles=RM),
+    R("facility_manager", ("facility",), "user", "the facility managers of a facility", creates="add facility {source} to {target}", target_roles=FM),
     R("back_office", ("organization",), "user", "the primary admin, admin and operations users", in_path=False),
     R("self", ("user",), "user", "a user itself"),
 )
@@ -207,7 +234,7 @@ CONDITIONS = (
     C("open", "case-closed", "the case is not closed (paid, completed, closed, cancelled)"),
     C("closed", "case-open", "the case is closed: only a closed case is reopened"),
     C("reopen_setting", "reopen-disabled", "org.settings.field_users_can_reopen_cases", fix="allow field users to reopen cases"),
-    C("transfer_setting", "transfers-disabled", "org.settings.field_users_can_transfer"),
+    C("transfer_setting", "transfers-disabled", "org.settings.field_users_can_transfer", fix="allow field users to start transfers"),
     C("item_active", "item-inactive", "the item is active"),
     C("not_on_hold", "item-on-hold", "the item is not on hold after a declined transfer"),
     C("unexpired", "item-expired", "the item's expires date is not before the date asked about"),
@@ -218,34 +245,54 @@ CONDITIONS = (
 # --- the permissions ----------------------------------------------------------------------------
 
 G = Grant
-RM = frozenset({Role.REGIONAL_MANAGER})
-DIST = frozenset({Role.DISTRIBUTOR})
-SALES = frozenset({Role.SALES})
-FM = frozenset({Role.FACILITY_MANAGER})
-SALES_DIST = SALES | DIST
 OPEN = ("open",)
 POOL = ((0, "shares"), (0, "active"))  # the holder: a distributor that shares and is active
 ORG_WIDE = G("org-wide", ("org", "back_office"), BACK_OFFICE)
 
+# The denial of a user whom no grant reaches (the nearest chain's, see Grant.denial).
+NOT_OWN = "not-own-case"
+NOT_IN_GROUP = "not-in-group"
+NOT_IN_REGION = "not-in-managed-region"
+NOT_AT_FACILITY = "not-at-managed-facility"
+NOT_SELF = "not-self"
+NOT_CUSTODIAN = "not-custodian"
+CANNOT_MOVE = "cannot-move"
+NOT_RECIPIENT = "not-recipient"
+# Entering a case: checks of the new case's data (procedure in _visibility.py), not relations.
+CANNOT_BE_REPRESENTATIVE = "cannot-be-representative"
+NOT_AUTHORISED_FOR_FACILITY = "not-authorised-for-facility"
+SUB_REP_NOT_IN_GROUP = "sub-rep-not-in-group"
+ASSIGN_RECORD = "assign directory record {facility} to {user}"
+# Transferring: checks of the recipient (procedure in _checks.py).
+ADD_RECORD = "add directory record {facility} to {user}"
+RECIPIENT_INACTIVE = "recipient-inactive"
+RECIPIENT_CANNOT_HOLD = "recipient-cannot-hold"
+RECIPIENT_OUTSIDE_REGIONS = "recipient-outside-regions"
+RECIPIENT_NOT_AT_FACILITY = "recipient-not-at-facility"
+ALREADY_CUSTODIAN = "already-custodian"
+# Whoever asks about what: an id that names nobody or nothing.
+UNKNOWN_USER = "unknown-user"
+UNKNOWN_ITEM = "unknown-item"
+
 VIEW_CASE = Permission("view_case", "case", (
     ORG_WIDE,
-    G("representative", ("representative",), FIELD, bars=SIGNED_IN),
-    G("sub-rep", ("sub_rep",), SALES_DIST),
-    G("distributor-of-representative", ("representative", "distributor"), DIST),
-    G("distributor-of-sub-rep", ("sub_rep", "distributor"), DIST),
-    G("regional-manager-of-representative", ("representative", "region", "manager"), RM),
-    G("regional-manager-of-sub-rep", ("sub_rep", "region", "manager"), RM),
-    G("managed-facility", ("facility", "facility_manager"), FM),
+    G("representative", ("representative",), FIELD, bars=SIGNED_IN, denial=NOT_OWN),
+    G("sub-rep", ("sub_rep",), SALES_DIST, denial=NOT_OWN),
+    G("distributor-of-representative", ("representative", "distributor"), DIST, denial=NOT_IN_GROUP),
+    G("distributor-of-sub-rep", ("sub_rep", "distributor"), DIST, denial=NOT_IN_GROUP),
+    G("regional-manager-of-representative", ("representative", "region", "manager"), RM, denial=NOT_IN_REGION),
+    G("regional-manager-of-sub-rep", ("sub_rep", "region", "manager"), RM, denial=NOT_IN_REGION),
+    G("managed-facility", ("facility", "facility_manager"), FM, denial=NOT_AT_FACILITY),
 ))
 
 EDIT_CASE = Permission("edit_case", "case", (
     ORG_WIDE,
-    G("representative", ("representative",), FIELD, requires=OPEN),
-    G("sub-rep", ("sub_rep",), DIST, requires=OPEN),
-    G("distributor-of-representative", ("representative", "distributor"), DIST, requires=OPEN),
-    G("distributor-of-sub-rep", ("sub_rep", "distributor"), DIST, requires=OPEN),
-    G("regional-manager-of-representative", ("representative", "region", "manager"), RM, requires=OPEN),
-    G("regional-manager-of-sub-rep", ("sub_rep", "region", "manager"), RM, requires=OPEN),
+    G("representative", ("representative",), FIELD, requires=OPEN, denial=NOT_OWN),
+    G("sub-rep", ("sub_rep",), DIST, requires=OPEN, denial=NOT_OWN),
+    G("distributor-of-representative", ("representative", "distributor"), DIST, requires=OPEN, denial=NOT_IN_GROUP),
+    G("distributor-of-sub-rep", ("sub_rep", "distributor"), DIST, requires=OPEN, denial=NOT_IN_GROUP),
+    G("regional-manager-of-representative", ("representative", "region", "manager"), RM, requires=OPEN, denial=NOT_IN_REGION),
+    G("regional-manager-of-sub-rep", ("sub_rep", "region", "manager"), RM, requires=OPEN, denial=NOT_IN_REGION),
 ), like="view_case", read_only=(("sub-rep", "sub-rep-read-only"), ("managed-facility", "facility-read-only")))
 
 # Reopening: a closed case, by org-wide roles, and by the sales and distributor users who could
@@ -254,54 +301,55 @@ REOPEN_CASE = Permission("reopen_case", "case", (
     ORG_WIDE,
     *(attrs.evolve(g, roles=g.roles & SALES_DIST, requires=("reopen_setting",)) for g in EDIT_CASE.grants[1:] if g.roles & SALES_DIST),
 ), unless=("closed",), like="edit_case",
-   read_only=tuple((g.reason, "reopen-not-for-role") for g in EDIT_CASE.grants[1:]))
+   read_only=tuple((g.reason, "reopen-not-for-role") for g in EDIT_CASE.grants[1:]),
+   not_for_role="reopen-not-for-role")
 
 PULL_REPORTS = Permission("pull_reports", "user", (
     ORG_WIDE,
-    G("self", ("self",), ALL_ROLES),
-    G("distributor-of-rep", ("distributor",), DIST),
-    G("regional-manager-of-member", ("region", "manager"), RM),
+    G("self", ("self",), ALL_ROLES, denial=NOT_SELF),
+    G("distributor-of-rep", ("distributor",), DIST, denial=NOT_IN_GROUP),
+    G("regional-manager-of-member", ("region", "manager"), RM, denial=NOT_IN_REGION),
 ))
 
 # Entering a case with this user as its representative (the facility and sub-rep are checks of
 # the new case's data, not relations).
 CREATE_CASE = Permission("create_case", "user", (
     ORG_WIDE,
-    G("representative", ("self",), FIELD),
-    G("distributor-of-representative", ("distributor",), DIST),
-    G("regional-manager-of-representative", ("region", "manager"), RM),
+    G("representative", ("self",), FIELD, denial=NOT_OWN),
+    G("distributor-of-representative", ("distributor",), DIST, denial=NOT_IN_GROUP),
+    G("regional-manager-of-representative", ("region", "manager"), RM, denial=NOT_IN_REGION),
 ))
 
 USE_ITEM = Permission("use_item", "item", (
-    G("org-custody", ("holder", "back_office"), BACK_OFFICE),
-    G("own-custody", ("holder",), HOLDERS),
-    G("shared-inventory", ("holder", "rep"), SALES, via=POOL),
-), unless=("item_active", "not_on_hold", "unexpired"))
+    G("org-custody", ("holder", "back_office"), BACK_OFFICE, denial=NOT_CUSTODIAN),
+    G("own-custody", ("holder",), HOLDERS, denial=NOT_CUSTODIAN),
+    G("shared-inventory", ("holder", "rep"), SALES, via=POOL, denial=NOT_CUSTODIAN),
+), unless=("item_active", "not_on_hold", "unexpired"), not_for_role="cannot-hold", suggests=("holder",))
 
 VIEW_ITEM = Permission("view_item", "item", (
     G("org-wide", ("org", "back_office"), BACK_OFFICE),
-    G("own-custody", ("holder",), HOLDERS),
-    G("distributor-of-rep", ("holder", "distributor"), DIST),
-    G("regional-manager-of-member", ("holder", "region", "manager"), RM),
-    G("shared-inventory", ("holder", "rep"), SALES, via=POOL),
+    G("own-custody", ("holder",), HOLDERS, denial=NOT_CUSTODIAN),
+    G("distributor-of-rep", ("holder", "distributor"), DIST, denial=NOT_CUSTODIAN),
+    G("regional-manager-of-member", ("holder", "region", "manager"), RM, denial=NOT_CUSTODIAN),
+    G("shared-inventory", ("holder", "rep"), SALES, via=POOL, denial=NOT_CUSTODIAN),
 ))
 
 # Moving an item (the recipient's own checks are the transfer's procedure, in _transfer.py).
 MOVE_ITEM = Permission("move_item", "item", (
     G("org-wide", ("org", "back_office"), BACK_OFFICE),
-    G("regional-manager-of-member", ("holder", "region", "manager"), RM),
-    G("own-custody", ("holder",), SALES_DIST, requires=("transfer_setting",)),
-    G("own-custody", ("holder",), FM),
-    G("distributor-of-rep", ("holder", "distributor"), DIST, requires=("transfer_setting",)),
-    G("shared-inventory", ("holder", "rep"), SALES, requires=("transfer_setting",), via=POOL),
-), unless=("item_active", "not_on_hold"))
+    G("regional-manager-of-member", ("holder", "region", "manager"), RM, denial=CANNOT_MOVE),
+    G("own-custody", ("holder",), SALES_DIST, requires=("transfer_setting",), denial=CANNOT_MOVE),
+    G("own-custody", ("holder",), FM, denial=CANNOT_MOVE),
+    G("distributor-of-rep", ("holder", "distributor"), DIST, requires=("transfer_setting",), denial=CANNOT_MOVE),
+    G("shared-inventory", ("holder", "rep"), SALES, requires=("transfer_setting",), via=POOL, denial=CANNOT_MOVE),
+), unless=("item_active", "not_on_hold"), suggests=("distributor",), moves=False)
 
 # Who accepts or declines a transfer for its recipient ("Receiving a Transfer").
 ACT_FOR_RECIPIENT = Permission("act_for_recipient", "user", (
     ORG_WIDE,
-    G("recipient", ("self",), ALL_ROLES),
-    G("distributor-of-rep", ("distributor",), DIST),
-    G("regional-manager-of-member", ("region", "manager"), RM),
+    G("recipient", ("self",), ALL_ROLES, denial=NOT_RECIPIENT),
+    G("distributor-of-rep", ("distributor",), DIST, denial=NOT_RECIPIENT),
+    G("regional-manager-of-member", ("region", "manager"), RM, denial=NOT_RECIPIENT),
 ))
 # fmt: on
 

@@ -11,10 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .._model import ORG_CUSTODY, Role
+from .._model import ORG_CUSTODY, CaseStatus, Role
 from .._org import OrgView
 
-__all__ = ["FIELD_RELATIONS", "ORG_RELATIONS", "forward", "reverse"]
+__all__ = [
+    "CASE_CONDITIONS",
+    "FIELD_ATTRIBUTES",
+    "FIELD_RELATIONS",
+    "NODE_CONDITIONS",
+    "ORG_RELATIONS",
+    "SETTINGS",
+    "forward",
+    "reverse",
+]
 
 _EMPTY: frozenset[str] = frozenset()
 
@@ -94,6 +103,13 @@ _STEPS: dict[str, tuple[Step, Step]] = {
 ORG_RELATIONS = frozenset(_STEPS)
 #: The relations read from a case's or an item's row.
 FIELD_RELATIONS = frozenset({"org", "representative", "sub_rep", "facility", "holder"})
+#: The attribute of the row each of them reads ("org": none, every row belongs to the organisation).
+FIELD_ATTRIBUTES = {
+    "representative": "representative",
+    "sub_rep": "sub_rep",
+    "facility": "facility",
+    "holder": "custodian",
+}
 
 
 def forward(view: OrgView, relation: str, source: str) -> Iterable[str]:
@@ -104,3 +120,32 @@ def forward(view: OrgView, relation: str, source: str) -> Iterable[str]:
 def reverse(view: OrgView, relation: str, target: str) -> Iterable[str]:
     """The ids from which ``relation`` leads to ``target`` (empty for unknown ids)."""
     return _STEPS[relation][1](view, target)
+
+
+# --- the table's conditions, read the same way ----------------------------------------------------
+
+_CLOSED = frozenset(s for s in CaseStatus if s.is_closed)
+
+
+def _shares(view: OrgView, node: str) -> bool:
+    return node in view.sharing
+
+
+def _active(view: OrgView, node: str) -> bool:
+    user = view.users.get(node)
+    return user is not None and user.active
+
+
+#: Conditions on a node of a chain (the pool: a distributor that shares and is active).
+NODE_CONDITIONS: dict[str, Callable[[OrgView, str], bool]] = {"shares": _shares, "active": _active}
+#: Conditions that are org-wide settings.
+SETTINGS: dict[str, Callable[[OrgView], bool]] = {
+    "reopen_setting": lambda view: view.settings.field_users_can_reopen_cases,
+    "transfer_setting": lambda view: view.settings.field_users_can_transfer,
+}
+#: Conditions on a case's row, as the statuses for which each holds (a row's status may be a
+#: CaseStatus or its string value: they hash and compare alike).
+CASE_CONDITIONS: dict[str, frozenset[CaseStatus]] = {
+    "open": frozenset(CaseStatus) - _CLOSED,
+    "closed": _CLOSED,
+}
