@@ -26,17 +26,6 @@ PMAP_PRIVATE = frozenset(
     if name.startswith("_") and not name.startswith("__")
 )
 
-# Modules other helpers are rewriting over Org.view in the same round of work (issue 12): they
-# still read Org's private fields today. The coordinator empties this set as their branches
-# merge; the test fails for a module listed here that no longer needs to be.
-KNOWN_EXCEPTIONS = frozenset(
-    {
-        "rules/_case_index.py",
-        "rules/_custody.py",
-        "rules/_visibility.py",
-    }
-)
-
 
 def modules() -> Iterator[tuple[str, ast.Module]]:
     for path in sorted(SRC.rglob("*.py")):
@@ -73,12 +62,9 @@ def test_no_module_reads_org_private_fields() -> None:
         reads = private_reads(name, tree)
         if reads:
             offending[name] = reads
-    unexpected = {n: r for n, r in offending.items() if n not in KNOWN_EXCEPTIONS}
-    assert not unexpected, "read Org.view (or a public Org method) instead:\n" + "\n".join(
-        line for reads in unexpected.values() for line in reads
+    assert not offending, "read Org.view (or a public Org method) instead:\n" + "\n".join(
+        line for reads in offending.values() for line in reads
     )
-    stale = sorted(KNOWN_EXCEPTIONS - set(offending))
-    assert not stale, f"no longer read Org's private fields: remove from KNOWN_EXCEPTIONS: {stale}"
 
 
 def test_the_check_finds_a_planted_read() -> None:
