@@ -264,3 +264,33 @@ def test_a_table_whose_cases_are_keyed_otherwise_is_refused() -> None:
     reordered = edited("view_case", lambda p: attrs.evolve(p, grants=(p.grants[7], *p.grants[:7])))
     with pytest.raises(bo.InvalidValueError, match="must key cases"):
         bo.Visibility(ORG, _rules=reordered)
+
+
+def test_who_answers_a_transfer_for_its_recipient_comes_from_the_table() -> None:
+    # A transfer from dist-a to rep-a1, started by dist-a: rep-a1 and its distributor answer it
+    # (the real table); with a planted grant "a sales user answers for its group mates" rep-a2
+    # does too, with that grant's reason and its chain walked back as the path.
+    t = bo.Transfer(
+        id="t-1", item_ids=["screw-a-1"], sender="dist-a", recipient="rep-a1", started_by="dist-a"
+    )
+    real = bo.Custody(ORG, ITEMS)
+    assert real.can_accept("rep-a1", t).path == ("rep-a1", "t-1")
+    assert real.can_accept("dist-a", t).path == ("dist-a", "rep-a1", "t-1")
+    assert real.can_accept("rep-a2", t).reason == "not-recipient"
+    mates = Grant("group-mate", ("recipient", "distributor", "rep"), SALES)
+    wrong = bo.Custody(ORG, ITEMS, _rules=planted("act_for_recipient", mates))
+    decision = wrong.can_accept("rep-a2", t)
+    assert decision.allowed
+    assert decision.reason == "group-mate"
+    assert decision.path == ("rep-a2", "dist-a", "rep-a1", "t-1")
+    assert wrong.can_decline("rep-a2", t).allowed
+    # Taking the distributor's grant away takes its answers away.
+    no_distributor = edited(
+        "act_for_recipient",
+        lambda p: attrs.evolve(
+            p, grants=tuple(g for g in p.grants if g.reason != "distributor-of-rep")
+        ),
+    )
+    assert bo.Custody(ORG, ITEMS, _rules=no_distributor).can_accept("dist-a", t).reason == (
+        "not-recipient"
+    )

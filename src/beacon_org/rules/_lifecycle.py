@@ -16,6 +16,7 @@ import attrs
 from .._errors import InvalidValueError, TransferError
 from .._model import ORG_CUSTODY, InventoryItem, Role, User
 from .._org import Org
+from ._compile import Look
 from ._records import Decision
 from ._transfer import Settlement, Transfer, TransferStatus, _to_status
 
@@ -47,6 +48,10 @@ class CustodyRules(Protocol):
         """Why ``to_id`` may not receive items, or None when it may."""
         ...
 
+    def _look(self, permission: str, user_id: object) -> Look | Decision:
+        """``user_id``'s compiled look-up for ``permission``, or the denial of a user that may not act."""
+        ...
+
 
 def check_transfer(transfer: object) -> None:
     """Raise :class:`~beacon_org.InvalidValueError` unless ``transfer`` is a ``bo.Transfer``."""
@@ -55,29 +60,17 @@ def check_transfer(transfer: object) -> None:
         raise InvalidValueError(msg, field="transfer", value=transfer)
 
 
-def _acts_for(org: Org, user: User, transfer: Transfer) -> Decision:
-    # Who acts for a transfer's recipient ("Receiving a Transfer"); `user` may act.
-    user_id, recipient_id, transfer_id = user.id, transfer.recipient, transfer.id
-    recipient = org.users.get(recipient_id)
-    if recipient is None and recipient_id != ORG_CUSTODY:
+def _acts_for(custody: CustodyRules, user: User, transfer: Transfer) -> Decision:
+    # Who acts for a transfer's recipient ("Receiving a Transfer"): the rule table's
+    # act_for_recipient, compiled for `user` (who may act).
+    recipient_id = transfer.recipient
+    if recipient_id != ORG_CUSTODY and recipient_id not in custody.org.view.users:
         return _UNKNOWN_USER
-    if user.role.is_org_wide:
-        return Decision(allowed=True, reason="org-wide", path=(user_id, transfer_id))
-    if recipient is None:
-        return _NOT_RECIPIENT  # org custody: back office only
-    if user_id == recipient_id:
-        return Decision(allowed=True, reason="recipient", path=(user_id, transfer_id))
-    if user.role is Role.DISTRIBUTOR and org.distributor_of(recipient_id) == user_id:
-        path: tuple[str, ...] = (user_id, recipient_id, transfer_id)
-        return Decision(allowed=True, reason="distributor-of-rep", path=path)
-    if (
-        user.role is Role.REGIONAL_MANAGER
-        and recipient.region is not None
-        and recipient.region in org.managed_regions(user_id)
-    ):
-        path = (user_id, recipient.region, recipient_id, transfer_id)
-        return Decision(allowed=True, reason="regional-manager-of-member", path=path)
-    return _NOT_RECIPIENT
+    look = custody._look("act_for_recipient", user.id)
+    if isinstance(look, Decision):  # pragma: no cover - the caller checked that `user` may act
+        return look
+    entry = look.match(transfer)
+    return _NOT_RECIPIENT if entry is None else entry[transfer.id]
 
 
 def _answer(custody: CustodyRules, user_id: str, transfer: Transfer) -> Decision:
@@ -89,7 +82,7 @@ def _answer(custody: CustodyRules, user_id: str, transfer: Transfer) -> Decision
         return actor
     if transfer.status is not TransferStatus.PENDING:
         return _NOT_PENDING
-    grant = _acts_for(custody.org, actor, transfer)
+    grant = _acts_for(custody, actor, transfer)
     if grant.allowed and actor.role is Role.SALES and transfer.started_by == actor.id:
         return _STARTED_BY_SELF
     return grant

@@ -214,11 +214,12 @@ SALES_DIST = SALES | DIST
 R = Relation
 RELATIONS = (
     # the fields of a case, of an item, and what everything belongs to
-    R("org", ("case", "item", "user"), "organization", "everything belongs to the organisation", in_path=False),
+    R("org", ("case", "item", "user", "transfer"), "organization", "everything belongs to the organisation", in_path=False),
     R("representative", ("case",), "user", "the case's representative"),
     R("sub_rep", ("case",), "user", "the case's sub-rep"),
     R("facility", ("case",), "facility", "the facility where the case takes place"),
     R("holder", ("item",), "user", "the item's custodian (a user, or ORG_CUSTODY: the organisation)", creates="transfer {source} to {target}"),
+    R("recipient", ("transfer",), "user", "a transfer's recipient (a user, or ORG_CUSTODY: the organisation)"),
     # the org
     R("distributor", ("user",), "user", "a sales rep's distributor", creates="assign {source} to {target}", moves="move {source} from {current} to {target}", source_roles=SALES, target_roles=DIST),
     R("rep", ("user",), "user", "a distributor's reps", creates="assign {target} to {source}", graph=REP, source_roles=DIST, target_roles=SALES),
@@ -345,11 +346,11 @@ MOVE_ITEM = Permission("move_item", "item", (
 ), unless=("item_active", "not_on_hold"), suggests=("distributor",), moves=False)
 
 # Who accepts or declines a transfer for its recipient ("Receiving a Transfer").
-ACT_FOR_RECIPIENT = Permission("act_for_recipient", "user", (
+ACT_FOR_RECIPIENT = Permission("act_for_recipient", "transfer", (
     ORG_WIDE,
-    G("recipient", ("self",), ALL_ROLES, denial=NOT_RECIPIENT),
-    G("distributor-of-rep", ("distributor",), DIST, denial=NOT_RECIPIENT),
-    G("regional-manager-of-member", ("region", "manager"), RM, denial=NOT_RECIPIENT),
+    G("recipient", ("recipient",), ALL_ROLES, denial=NOT_RECIPIENT),
+    G("distributor-of-rep", ("recipient", "distributor"), DIST, denial=NOT_RECIPIENT),
+    G("regional-manager-of-member", ("recipient", "region", "manager"), RM, denial=NOT_RECIPIENT),
 ))
 # fmt: on
 

@@ -102,13 +102,14 @@ _STEPS: dict[str, tuple[Step, Step]] = {
 #: The relations read from the org (the rest are fields of the case or item asked about).
 ORG_RELATIONS = frozenset(_STEPS)
 #: The relations read from a case's or an item's row.
-FIELD_RELATIONS = frozenset({"org", "representative", "sub_rep", "facility", "holder"})
+FIELD_RELATIONS = frozenset({"org", "representative", "sub_rep", "facility", "holder", "recipient"})
 #: The attribute of the row each of them reads ("org": none, every row belongs to the organisation).
 FIELD_ATTRIBUTES = {
     "representative": "representative",
     "sub_rep": "sub_rep",
     "facility": "facility",
     "holder": "custodian",
+    "recipient": "recipient",
 }
 
 
