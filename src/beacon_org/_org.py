@@ -168,6 +168,7 @@ class Org:
         "_settings",
         "_sharing",
         "_users",
+        "_view",
     )
 
     _users: PMap[str, User]
@@ -181,6 +182,7 @@ class Org:
     _settings: OrgSettings
     _graph: nx.DiGraph[str] | None
     _hash: int | None
+    _view: OrgView | None
 
     def __init__(self) -> None:
         empty: PMap[Any, Any] = PMap()
@@ -189,6 +191,7 @@ class Org:
         self._settings = OrgSettings()
         self._graph = None
         self._hash = None
+        self._view = None
 
     def _replace(self, **fields: Any) -> Org:
         new = Org.__new__(Org)
@@ -196,6 +199,7 @@ class Org:
             setattr(new, name, fields.get(name, getattr(self, name)))
         new._graph = None
         new._hash = None
+        new._view = None
         return new
 
     # --- value semantics ---------------------------------------------------------------------
@@ -289,16 +293,20 @@ class Org:
         >>> sorted(sample_org().view.reps_of["dist-a"])
         ['rep-a1', 'rep-a2']
         """
-        return OrgView(
-            self._users,
-            self._regions,
-            self._distributor_of,
-            self._reps,
-            self._members,
-            self._managed,
-            self._sharing,
-            self._settings,
-        )
+        # Made once per snapshot and kept: the snapshot never changes, so neither does its view.
+        view = self._view
+        if view is None:
+            view = self._view = OrgView(
+                self._users,
+                self._regions,
+                self._distributor_of,
+                self._reps,
+                self._members,
+                self._managed,
+                self._sharing,
+                self._settings,
+            )
+        return view
 
     def user(self, user_id: str) -> User:
         """Return the user with id ``user_id``.
@@ -1063,4 +1071,5 @@ def org_from_checked_parts(
     org._settings = settings
     org._graph = None
     org._hash = None
+    org._view = None
     return org
