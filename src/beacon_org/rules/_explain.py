@@ -31,6 +31,10 @@ def missing_edge(compiled: Compiled, look: Look, obj: Any) -> tuple[Decision, in
     """
     if look.miss is not None:
         return look.miss, None
+    by_id = look.by_id
+    if by_id is not None:  # the text around the object's id, compiled with the look-up
+        head, tail, index = by_id
+        return denial(look.denial, head + obj.id + tail), index
     for candidate in candidates(compiled, look):
         fix = _fix(compiled, candidate, obj)
         if fix is not None:
