@@ -279,12 +279,14 @@ class RolePlan:
     ``held``: the grants the role may hold, in order; ``bars``: every bar one of them has;
     ``unset``: per held grant, the entry of a setting it requires that is off (None: none), one
     for all these users as it names none of them;
+    ``hops``: the permission's first hops; ``keyed``: the first three that key tables (None:
+    none), for ``Look.t0`` to ``t2``;
     ``denial``: the reason of a denial no grant reaches (the nearest chain's); ``miss``: that
     denial when no suggestion can follow it; ``unmet``: the denial of a setting every held grant
     requires, while it is off; ``by_id``: see :func:`_by_id`.
     """
 
-    __slots__ = ("bars", "by_id", "denial", "held", "hops", "miss", "unmet", "unset")
+    __slots__ = ("bars", "by_id", "denial", "held", "hops", "keyed", "miss", "unmet", "unset")
 
     def __init__(self, compiled: Compiled, permission: Permission, role: Role) -> None:
         view, rules = compiled.view, compiled.rules
@@ -295,6 +297,9 @@ class RolePlan:
                 held.append(_Held(compiled, permission, index, g, start))
         self.held = tuple(held)
         self.hops = compiled.hops(permission)
+        # The first three first hops that key tables (not "org"), for Look.t0, t1, t2.
+        keyed = [name for name in self.hops if name != "org"]
+        self.keyed = (*keyed[:3], *[None] * (3 - len(keyed[:3])))
         self.bars = tuple(dict.fromkeys(b for h in held for b in h.grant.bars))
         self.unset = tuple(
             next(
@@ -450,8 +455,13 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
                 if targets:
                     target, nearest = targets[0], index
     look.fields = fields
-    hops = [table for name, table in fields.items() if name != "org"] + [_NO_ENTRIES] * 3
-    look.t0, look.t1, look.t2 = hops[:3]
+    first, second, third = plan.keyed
+    if first is not None:
+        look.t0 = fields[first]
+        if second is not None:
+            look.t1 = fields[second]
+            if third is not None:
+                look.t2 = fields[third]
     if not plan.held:
         look.denial = plan.denial
         look.miss = plan.miss
@@ -496,22 +506,19 @@ def candidates(compiled: Compiled, look: Look) -> tuple[Candidate, ...]:
     user = look.user
     assert user is not None
     out: list[Candidate] = []
-    for index, g in enumerate(permission.grants):
-        if user.role not in g.roles or not _suggestable(compiled.relations, permission, g):
+    for h in compiled.plan(permission, user.role).held:
+        if not h.suggests:
             continue
-        start = 1 if g.chain[0] in FIELD_RELATIONS else 0
-        _, levels = _walk_back(view, g.chain, start, user.id)
-        suggests = permission.suggests
+        g = h.grant
+        _, levels = _walk_back(view, g.chain, h.start, user.id)
         steps = tuple(
             (
                 r,
-                _targets(view, r, levels.get(j + 1, _EMPTY))
-                if r.creates is not None and (suggests is None or r.name in suggests)
-                else None,
+                _targets(view, r, levels.get(j + 1, _EMPTY)) if _targeted(permission, r) else None,
             )
             for j, r in enumerate(compiled.relations[name] for name in g.chain)
         )
-        out.append(Candidate(index, g, start, steps, permission.moves))
+        out.append(Candidate(h.index, g, h.start, steps, permission.moves))
     look.candidates = found = tuple(out)
     return found
 
