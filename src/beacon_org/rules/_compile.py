@@ -9,6 +9,12 @@ the chain stops it. A decision is then a dictionary look-up per first hop.
 
 What is kept (:class:`Compiled`) is a pure function of the org snapshot and the asking user, built
 on first ask; nothing is kept per question (no remembered decisions), so nothing can go stale.
+What every user of a role shares (the grants it holds, the settings, the nearest denial, how a
+suggestion is worded) is compiled once per snapshot and role (:class:`RolePlan`), so a user's own
+look-up is only its walks; a denial's entry that names no user (a distributor's closed pool) is
+one object for every user it stops. Where a denial's suggestion depends on the object only
+through its id (``transfer ITEM to USER``), the look-up holds the text around the id
+(``Look.by_id``), so no denial walks the org per question.
 """
 
 from __future__ import annotations
@@ -738,7 +744,8 @@ class Compiled:
     """The compiled look-ups of one org snapshot under one rule table, built per user on first ask.
 
     The one cache of the rules: ``looks[permission][user_id]`` and ``derived[...]`` hold only
-    what is a pure function of the snapshot and the user.
+    what is a pure function of the snapshot and the user, ``plans[(permission, role)]`` what is
+    one of the snapshot and the role, and ``same`` values equal for many users.
     """
 
     __slots__ = (

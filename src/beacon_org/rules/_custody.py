@@ -81,7 +81,7 @@ class Custody(TransferQuestions):
     'not-custodian'
     """
 
-    __slots__ = ("_compiled", "_index", "_item_denials", "_org", "_usable", "_use")
+    __slots__ = ("_compiled", "_direct", "_index", "_item_denials", "_org", "_usable", "_use")
 
     def __init__(
         self, org: Org, items: Iterable[ItemLike] = (), *, _rules: RuleTable = RULES
@@ -93,9 +93,9 @@ class Custody(TransferQuestions):
         self._compiled = compiled = Compiled(org.view, _rules)
         # can_use's hot path reads an item's holder (the first hop of every use_item grant of
         # the real table) from the compiled look-ups; a table with other first hops always
-        # takes the full path (an empty dict finds no look-up).
-        holder_only = compiled.hops(_rules.permission("use_item")) == ("holder",)
-        self._use = compiled.looks["use_item"] if holder_only else {}
+        # takes the full path.
+        self._direct = compiled.hops(_rules.permission("use_item")) == ("holder",)
+        self._use = compiled.looks["use_item"]
         # The denials of an item's own state, from the table's conditions.
         self._item_denials = {
             c: Decision(allowed=False, reason=_rules.condition(c).denial)
@@ -224,11 +224,17 @@ class Custody(TransferQuestions):
             custodian = self._usable.get(item_id)
         except TypeError:  # an unhashable id names nothing
             return self._can_use(user_id, item_id, on)
-        if look is None or on is not None:
-            return self._can_use(user_id, item_id, on)  # first ask, or a date to check
-        acting = look.acting
-        if acting is not None:
-            return acting
+        if on is not None or not self._direct:
+            return self._can_use(user_id, item_id, on)  # a date to check, or another table
+        if look is None:  # a first ask: compile the user's look-up (or deny who may not act)
+            found = self._look("use_item", user_id)
+            if isinstance(found, Decision):
+                return found
+            look = found
+        else:
+            acting = look.acting
+            if acting is not None:
+                return acting
         if custodian is None:  # an unknown item, or one that nobody may use
             record = self._index.records.get(item_id)
             if record is None:
