@@ -95,7 +95,7 @@ class Custody(TransferQuestions):
         # the real table) from the compiled look-ups; a table with other first hops always
         # takes the full path.
         self._direct = compiled.hops(_rules.permission("use_item")) == ("holder",)
-        self._use = compiled.looks["use_item"]
+        self._use = compiled.looks["use_item"] if self._direct else {}
         # The denials of an item's own state, from the table's conditions.
         self._item_denials = {
             c: Decision(allowed=False, reason=_rules.condition(c).denial)
@@ -224,9 +224,11 @@ class Custody(TransferQuestions):
             custodian = self._usable.get(item_id)
         except TypeError:  # an unhashable id names nothing
             return self._can_use(user_id, item_id, on)
-        if on is not None or not self._direct:
-            return self._can_use(user_id, item_id, on)  # a date to check, or another table
+        if on is not None:
+            return self._can_use(user_id, item_id, on)  # a date to check
         if look is None:  # a first ask: compile the user's look-up (or deny who may not act)
+            if not self._direct:
+                return self._can_use(user_id, item_id, on)  # another table: always in full
             found = self._look("use_item", user_id)
             if isinstance(found, Decision):
                 return found
