@@ -564,21 +564,6 @@ def _walk_back(
     return walks, levels
 
 
-def _path(
-    relations: dict[str, Relation], chain: tuple[str, ...], nodes: list[str | None], start: int
-) -> tuple[str, ...]:
-    # The chain walked back from the user: a node reached by a relation explanations skip is left
-    # out, and a node equal to the one before ("self") is said once.
-    path: list[str] = []
-    for j in range(len(chain), start - 1, -1):
-        node = nodes[j]
-        if j not in (0, len(chain)) and not relations[chain[j - 1]].in_path:
-            continue
-        if node is not None and (not path or path[-1] != node):
-            path.append(node)
-    return tuple(path)
-
-
 def _via_denial(compiled: Compiled, h: _Held, walk: tuple[str, ...]) -> Const | None:
     # The entry of the first condition on a node of the walk that does not hold (see _Held):
     # one per snapshot, grant and node, shared by every user it stops (it names none of them).
