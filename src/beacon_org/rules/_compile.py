@@ -9,6 +9,12 @@ the chain stops it. A decision is then a dictionary look-up per first hop.
 
 What is kept (:class:`Compiled`) is a pure function of the org snapshot and the asking user, built
 on first ask; nothing is kept per question (no remembered decisions), so nothing can go stale.
+What every user of a role shares (the grants it holds, the settings, the nearest denial, how a
+suggestion is worded) is compiled once per snapshot and role (:class:`RolePlan`), so a user's own
+look-up is only its walks; a denial's entry that names no user (a distributor's closed pool) is
+one object for every user it stops. Where a denial's suggestion depends on the object only
+through its id (``transfer ITEM to USER``), the look-up holds the text around the id
+(``Look.by_id``), so no denial walks the org per question.
 """
 
 from __future__ import annotations
@@ -176,6 +182,7 @@ class Look:
 
     __slots__ = (
         "acting",
+        "by_id",
         "candidates",
         "denial",
         "every",
@@ -208,6 +215,9 @@ class Look:
         self.acting: Decision | None = None
         # The denial of a setting every grant of the role requires, while it is off.
         self.unmet: Decision | None = None
+        # A denial's suggestion by the object's id (see RolePlan.by_id): the text before and
+        # after the id, and the grant it completes (None: see ``miss`` and ``candidates``).
+        self.by_id: tuple[str, str, int] | None = None
 
     def match(self, obj: Any) -> Entry | None:
         """The entry that decides ``obj`` (None: no grant's chain reaches it)."""
@@ -242,71 +252,246 @@ def _grants(entry: Entry) -> bool:
 _UNHELD = Decision(allowed=False, reason="denied")  # a plan for a grant the role never holds
 
 
+class _Held:
+    """One grant a role may hold, as its users' look-ups walk it (see :class:`RolePlan`)."""
+
+    __slots__ = ("back", "grant", "hop", "index", "keep", "org", "start", "suggests", "via")
+
+    def __init__(
+        self, compiled: Compiled, permission: Permission, index: int, g: Grant, start: int
+    ) -> None:
+        relations = compiled.relations
+        n = len(g.chain)
+        self.index, self.grant, self.start = index, g, start
+        self.hop = first_hop(g)
+        self.org = g.chain[0] == "org"
+        # The relations walked back from the user, last first, and the nodes a path keeps (as
+        # places in a walk, which runs from the chain's first hop to the user): a node reached
+        # by a relation paths skip is left out.
+        self.back = tuple(g.chain[j] for j in range(n - 1, start - 1, -1))
+        self.keep = tuple(
+            j - start
+            for j in range(n, start - 1, -1)
+            if j in (0, n) or relations[g.chain[j - 1]].in_path
+        )
+        # The chain's conditions on its nodes, by their place in a walk.
+        self.via = tuple((position + 1 - start, name) for position, name in g.via)
+        self.suggests = _suggestable(relations, permission, g)
+
+
+class RolePlan:
+    """How the users of one role compile one permission in one snapshot, shared by all of them.
+
+    ``held``: the grants the role may hold, in order; ``bars``: every bar one of them has;
+    ``unset``: per held grant, the entry of a setting it requires that is off (None: none), one
+    for all these users as it names none of them;
+    ``hops``: the permission's first hops; ``keyed``: the first three that key tables (None:
+    none), for ``Look.t0`` to ``t2``;
+    ``denial``: the reason of a denial no grant reaches (the nearest chain's); ``miss``: that
+    denial when no suggestion can follow it; ``unmet``: the denial of a setting every held grant
+    requires, while it is off; ``by_id``: see :func:`_by_id`.
+    """
+
+    __slots__ = ("bars", "by_id", "denial", "held", "hops", "keyed", "miss", "unmet", "unset")
+
+    def __init__(self, compiled: Compiled, permission: Permission, role: Role) -> None:
+        view, rules = compiled.view, compiled.rules
+        held: list[_Held] = []
+        for index, g in enumerate(permission.grants):
+            if role in g.roles:
+                start = 1 if g.chain[0] in FIELD_RELATIONS else 0
+                held.append(_Held(compiled, permission, index, g, start))
+        self.held = tuple(held)
+        self.hops = compiled.hops(permission)
+        # The first three first hops that key tables (not "org"), for Look.t0, t1, t2.
+        keyed = [name for name in self.hops if name != "org"]
+        self.keyed = (*keyed[:3], *[None] * (3 - len(keyed[:3])))
+        self.bars = tuple(dict.fromkeys(b for h in held for b in h.grant.bars))
+        self.unset = tuple(
+            next(
+                (
+                    Const(_condition_denial(rules, c), h.grant, h.index)
+                    for c in h.grant.requires
+                    if c in SETTINGS and not SETTINGS[c](view)
+                ),
+                None,
+            )
+            for h in held
+        )
+        suggestable = [h for h in held if h.suggests]
+        self.miss: Decision | None = None
+        if not held:
+            self.denial = permission.not_for_role or "denied"
+            self.miss = compiled.denial(self.denial)
+        else:
+            nearest = suggestable[0].grant if suggestable else held[0].grant
+            self.denial = nearest.denial or "denied"
+            if not suggestable:
+                self.miss = compiled.denial(self.denial)
+        unmet = [
+            c for h in held for c in h.grant.requires if c in SETTINGS and not SETTINGS[c](view)
+        ]
+        self.unmet: Decision | None = None
+        if held and unmet and all(unmet[0] in h.grant.requires for h in held):
+            self.unmet = _condition_denial(rules, unmet[0])
+        self.by_id = _by_id(compiled, permission, suggestable)
+
+
+def _by_id(
+    compiled: Compiled, permission: Permission, suggestable: list[_Held]
+) -> tuple[str, str, Relation] | None:
+    # A denial's suggestion that depends on the object only through its id: when the one edge
+    # a suggestion may create on every suggestable chain is its first, from the object (which
+    # any source may have, and no source has already: an item's holder), explanations' _fix
+    # gives that edge's ``creates`` text with the object's id and the first node the user
+    # reaches back there, on the first chain that reaches one. Then: the text before and after
+    # the id (``{target}`` still in them) and the relation. Else None: the suggestion walks
+    # the org from the object's fields (candidates()).
+    found: Relation | None = None
+    for h in suggestable:
+        steps = [compiled.relations[name] for name in h.grant.chain]
+        if h.start != 1 or any(_targeted(permission, r) for r in steps[1:]):
+            return None
+        first = steps[0]
+        if first.source_roles is not None or first.moves is not None:
+            return None
+        if found is not None and first is not found:
+            return None
+        found = first
+    if found is None or found.creates is None:
+        return None
+    parts = found.creates.split("{source}")
+    if len(parts) != 2:
+        return None
+    head, tail = parts
+    # The two pieces format as the whole does (no ``{source}`` inside escaped braces).
+    if head.format(target="T") + "S" + tail.format(target="T") != found.creates.format(
+        source="S", target="T"
+    ):
+        return None
+    return head, tail, found
+
+
+def _filled(text: str, target: str) -> str:
+    # A piece of a suggestion's template with its target filled in.
+    return text if "{" not in text else text.format(target=target)
+
+
+def _targeted(permission: Permission, relation: Relation) -> bool:
+    # Does a denial of ``permission`` suggest creating ``relation`` (see candidates())?
+    suggests = permission.suggests
+    return relation.creates is not None and (suggests is None or relation.name in suggests)
+
+
+def _walks(view: OrgView, back: tuple[str, ...], user_id: str) -> list[tuple[str, ...]]:
+    # Every walk from the user back along ``back``, each as its nodes from the chain's first hop
+    # (or the object) to the user.
+    if not back:
+        return [(user_id,)]
+    if len(back) == 1:
+        return [(source, user_id) for source in reverse(view, back[0], user_id)]
+    partial: list[tuple[str, ...]] = [(user_id,)]
+    for name in back:
+        partial = [(*p, source) for p in partial for source in reverse(view, name, p[-1])]
+    return [p[::-1] for p in partial]
+
+
+def _prefix(walk: tuple[str, ...], keep: tuple[int, ...]) -> tuple[str, ...]:
+    # The start of a grant's path: the kept nodes from the user back, a node equal to the one
+    # before ("self") said once.
+    if len(keep) == 1:
+        return (walk[keep[0]],)
+    path: list[str] = []
+    for k in keep:
+        node = walk[k]
+        if not path or path[-1] != node:
+            path.append(node)
+    return tuple(path)
+
+
 def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look:
-    """Walk each grant ``user``'s role may hold back from the user; see the module's docstring."""
-    rules, view = compiled.rules, compiled.view
+    """Walk each grant ``user``'s role may hold back from the user; see the module's docstring.
+
+    What every user of the role shares (the grants it holds, settings, the nearest denial) is
+    its :class:`RolePlan`, made once per snapshot; per user, only the walks and their entries.
+    """
+    plan = compiled.plan(permission, user.role)
+    view = compiled.view
     look = Look(user, permission)
-    role = user.role
-    fields: dict[str, dict[str, Entry]] = {name: {} for name in compiled.hops(permission)}
-    held: list[tuple[int, Grant]] = []
-    suggestable: list[Grant] = []
-    for index, g in enumerate(permission.grants):
-        if role not in g.roles:
-            continue
-        held.append((index, g))
-        start = 1 if g.chain[0] in FIELD_RELATIONS else 0
-        walks, _ = _walk_back(view, g.chain, start, user.id)
-        bars = bars_of(user, g.bars)
-        unset = next((c for c in g.requires if c in SETTINGS and not SETTINGS[c](view)), None)
-        for nodes in walks:
-            prefix = _path(compiled.relations, g.chain, nodes, start)
+    uid = user.id
+    fields = dict.fromkeys(plan.hops, _NO_ENTRIES)
+    # The common account (active, trained, not custodian-only) has no bar: skip looking.
+    able = user.active and user.training_complete and not user.custodian_only
+    barred = () if able else bars_of(user, plan.bars)
+    by_id = plan.by_id
+    target: str | None = None  # by_id's: the node reached back where a chain's object is held
+    nearest: int | None = None  # ... and the grant whose chain that is
+    for h, unset in zip(plan.held, plan.unset, strict=True):
+        g = h.grant
+        walks = _walks(view, h.back, uid)
+        bars = bars_of(user, g.bars) if barred else ()
+        index, keep, via = h.index, h.keep, h.via
+        for walk in walks:
             entry: Entry
             if bars:
                 lifted = bars[0] if len(bars) == 1 else None
                 entry = Const(bar_denial(user, bars), g, index, lifted)
             else:
-                denial = _via_denial(rules, view, g, nodes)
-                if unset is not None:
-                    denial = _condition_denial(rules, unset)
-                if denial is not None:
-                    entry = Const(denial, g, index)
-                elif start == 0:
-                    entry = Const(grant(g.reason, prefix), g, index)
+                denied = unset if unset is not None or not via else _via_denial(compiled, h, walk)
+                if denied is not None:
+                    entry = denied
+                elif h.start == 0:
+                    entry = Const(grant(g.reason, _prefix(walk, keep)), g, index)
                 else:
-                    entry = Grants(g, index, prefix)
-            if g.chain[0] == "org":
+                    entry = Grants(g, index, _prefix(walk, keep))
+            if h.org:
                 if look.every is None:
                     look.every = entry
             else:
-                fields[first_hop(g)].setdefault(str(nodes[start]), entry)
-        if _suggestable(compiled.relations, permission, g):
-            suggestable.append(g)
-    # Fewer objects for the collector to walk: every empty table is the one shared empty dict.
-    look.fields = fields = {name: table or _NO_ENTRIES for name, table in fields.items()}
-    hops = [table for name, table in fields.items() if name != "org"] + [_NO_ENTRIES] * 3
-    look.t0, look.t1, look.t2 = hops[:3]
-    barred = bars_of(user, tuple(b for _, g in held for b in g.bars))
-    if not held:
-        look.denial = permission.not_for_role or "denied"
-        look.miss = compiled.denial(look.denial)
+                table = fields[h.hop]
+                if table is _NO_ENTRIES:
+                    table = fields[h.hop] = {}
+                table.setdefault(walk[0], entry)
+        if by_id is not None and nearest is None and h.suggests and walks:
+            # The first of the nodes reached back at the object's holder that may be one.
+            if len(walks) == 1 and by_id[2].target_roles is None:
+                target, nearest = walks[0][0], index
+            else:
+                targets = _targets(view, by_id[2], frozenset(w[0] for w in walks))
+                if targets:
+                    target, nearest = targets[0], index
+    look.fields = fields
+    first, second, third = plan.keyed
+    if first is not None:
+        look.t0 = fields[first]
+        if second is not None:
+            look.t1 = fields[second]
+            if third is not None:
+                look.t2 = fields[third]
+    if not plan.held:
+        look.denial = plan.denial
+        look.miss = plan.miss
     elif barred:
         look.miss = compiled.denial(barred[0].reason)
     else:
-        nearest = suggestable[0] if suggestable else held[0][1]
-        look.denial = nearest.denial or "denied"
-        if suggestable:
-            look.candidates = None  # walked on the first denial that needs them
-        else:
-            look.miss = compiled.denial(look.denial)
+        look.denial = plan.denial
+        look.miss = plan.miss
+        if look.miss is None:
+            if by_id is None:
+                look.candidates = None  # walked on the first denial that needs them
+            elif target is None or nearest is None:
+                look.miss = compiled.denial(plan.denial)  # no chain reaches a holder: no text
+            else:
+                head, tail, _ = by_id
+                look.by_id = (_filled(head, target), _filled(tail, target), nearest)
     look.fixed = look.miss if not look.t2 else None
-    acting = bars_of(user, ACTING)
-    if acting:
-        look.acting = Decision(
-            allowed=False, reason=acting[0].reason, suggestion=acting[0].fix.format(user=user.id)
-        )
-    unmet = [c for _, g in held for c in g.requires if c in SETTINGS and not SETTINGS[c](view)]
-    if held and unmet and all(unmet[0] in g.requires for _, g in held):
-        look.unmet = _condition_denial(rules, unmet[0])
+    if not able:
+        acting = bars_of(user, ACTING)
+        if acting:
+            look.acting = Decision(
+                allowed=False, reason=acting[0].reason, suggestion=acting[0].fix.format(user=uid)
+            )
+    look.unmet = plan.unmet
     return look
 
 
@@ -327,22 +512,19 @@ def candidates(compiled: Compiled, look: Look) -> tuple[Candidate, ...]:
     user = look.user
     assert user is not None
     out: list[Candidate] = []
-    for index, g in enumerate(permission.grants):
-        if user.role not in g.roles or not _suggestable(compiled.relations, permission, g):
+    for h in compiled.plan(permission, user.role).held:
+        if not h.suggests:
             continue
-        start = 1 if g.chain[0] in FIELD_RELATIONS else 0
-        _, levels = _walk_back(view, g.chain, start, user.id)
-        suggests = permission.suggests
+        g = h.grant
+        _, levels = _walk_back(view, g.chain, h.start, user.id)
         steps = tuple(
             (
                 r,
-                _targets(view, r, levels.get(j + 1, _EMPTY))
-                if r.creates is not None and (suggests is None or r.name in suggests)
-                else None,
+                _targets(view, r, levels.get(j + 1, _EMPTY)) if _targeted(permission, r) else None,
             )
             for j, r in enumerate(compiled.relations[name] for name in g.chain)
         )
-        out.append(Candidate(index, g, start, steps, permission.moves))
+        out.append(Candidate(h.index, g, h.start, steps, permission.moves))
     look.candidates = found = tuple(out)
     return found
 
@@ -382,31 +564,21 @@ def _walk_back(
     return walks, levels
 
 
-def _path(
-    relations: dict[str, Relation], chain: tuple[str, ...], nodes: list[str | None], start: int
-) -> tuple[str, ...]:
-    # The chain walked back from the user: a node reached by a relation explanations skip is left
-    # out, and a node equal to the one before ("self") is said once.
-    path: list[str] = []
-    for j in range(len(chain), start - 1, -1):
-        node = nodes[j]
-        if j not in (0, len(chain)) and not relations[chain[j - 1]].in_path:
-            continue
-        if node is not None and (not path or path[-1] != node):
-            path.append(node)
-    return tuple(path)
-
-
-def _via_denial(
-    rules: RuleTable, view: OrgView, g: Grant, nodes: list[str | None]
-) -> Decision | None:
-    for position, name in g.via:
-        node = nodes[position + 1]
-        assert node is not None
+def _via_denial(compiled: Compiled, h: _Held, walk: tuple[str, ...]) -> Const | None:
+    # The entry of the first condition on a node of the walk that does not hold (see _Held):
+    # one per snapshot, grant and node, shared by every user it stops (it names none of them).
+    view = compiled.view
+    for k, name in h.via:
+        node = walk[k]
         if not NODE_CONDITIONS[name](view, node):
-            condition = rules.condition(name)
-            fix = None if condition.fix is None else condition.fix.format(node=node)
-            return Decision(allowed=False, reason=condition.denial, suggestion=fix)
+            key = ("via", h, name, node)
+            found = compiled.same.get(key)
+            if found is None:
+                met = compiled.rules.condition(name)
+                fix = None if met.fix is None else met.fix.format(node=node)
+                denial = Decision(allowed=False, reason=met.denial, suggestion=fix)
+                found = compiled.same[key] = Const(denial, h.grant, h.index)
+            return found
     return None
 
 
@@ -557,10 +729,22 @@ class Compiled:
     """The compiled look-ups of one org snapshot under one rule table, built per user on first ask.
 
     The one cache of the rules: ``looks[permission][user_id]`` and ``derived[...]`` hold only
-    what is a pure function of the snapshot and the user.
+    what is a pure function of the snapshot and the user, ``plans[(permission, role)]`` what is
+    one of the snapshot and the role, and ``same`` values equal for many users.
     """
 
-    __slots__ = ("code", "derived", "forward_index", "looks", "relations", "rules", "same", "view")
+    __slots__ = (
+        "code",
+        "derived",
+        "forward_index",
+        "looks",
+        "permissions",
+        "plans",
+        "relations",
+        "rules",
+        "same",
+        "view",
+    )
 
     def __init__(self, view: OrgView, rules: RuleTable) -> None:
         self.view = view
@@ -571,6 +755,16 @@ class Compiled:
         self.code: dict[tuple[str, tuple[str, ...]], Callable[..., Any]] = {}
         self.same: dict[Any, Any] = {}
         self.relations = {r.name: r for r in rules.relations}
+        self.permissions = {p.name: p for p in rules.permissions}
+        self.plans: dict[tuple[str, Role], RolePlan] = {}
+
+    def plan(self, permission: Permission, role: Role) -> RolePlan:
+        """How the users of ``role`` compile ``permission`` (built on first ask, then shared)."""
+        key = (permission.name, role)
+        found = self.plans.get(key)
+        if found is None:
+            found = self.plans[key] = RolePlan(self, permission, role)
+        return found
 
     def hops(self, permission: Permission) -> tuple[str, ...]:
         """The first hops of ``permission``'s grants, each once, in the table's order."""
@@ -599,8 +793,7 @@ class Compiled:
         looks = self.looks[permission]
         look = looks.get(user.id)
         if look is None:
-            table = self.rules.permission(permission)
-            look = looks[user.id] = compile_look(self, user, table)
+            look = looks[user.id] = compile_look(self, user, self.permissions[permission])
         return look
 
     def derived_look(self, permission: str, user_id: object) -> Derived | None:

@@ -18,7 +18,7 @@ from .._errors import InvalidValueError
 from .._model import InventoryItem, User
 from .._org import Org
 from . import _checks
-from ._compile import Compiled, Look
+from ._compile import Compiled, Look, denial
 from ._explain import missing_edge
 from ._inventory import ItemIndex, ItemLike
 from ._records import Decision
@@ -81,7 +81,7 @@ class Custody(TransferQuestions):
     'not-custodian'
     """
 
-    __slots__ = ("_compiled", "_index", "_item_denials", "_org", "_use")
+    __slots__ = ("_compiled", "_direct", "_index", "_item_denials", "_org", "_usable", "_use")
 
     def __init__(
         self, org: Org, items: Iterable[ItemLike] = (), *, _rules: RuleTable = RULES
@@ -90,14 +90,19 @@ class Custody(TransferQuestions):
             msg = f"Custody needs an Org (got {org!r})"
             raise InvalidValueError(msg, field="org", value=org)
         self._org = org
-        self._compiled = Compiled(org.view, _rules)
-        self._use = self._compiled.looks["use_item"]
+        self._compiled = compiled = Compiled(org.view, _rules)
+        # can_use's hot path reads an item's holder (the first hop of every use_item grant of
+        # the real table) from the compiled look-ups; a table with other first hops always
+        # takes the full path.
+        self._direct = compiled.hops(_rules.permission("use_item")) == ("holder",)
+        self._use = compiled.looks["use_item"] if self._direct else {}
         # The denials of an item's own state, from the table's conditions.
         self._item_denials = {
             c: Decision(allowed=False, reason=_rules.condition(c).denial)
             for c in ("item_active", "not_on_hold", "unexpired")
         }
         self._index = ItemIndex(items)
+        self._usable = self._index.usable_custodian
 
     # --- basic queries ---------------------------------------------------------------------------
 
@@ -214,37 +219,66 @@ class Custody(TransferQuestions):
         >>> custody.can_use("rep-a1", "screw-a1-spare").reason
         'item-inactive'
         """
-        if on is not None:
-            on = _check_on(on)
         try:
             look = self._use.get(user_id)
-            custodian = self._index.usable_custodian.get(item_id)
+            custodian = self._usable.get(item_id)
         except TypeError:  # an unhashable id names nothing
-            found = self._look("use_item", user_id) if isinstance(user_id, str) else _UNKNOWN_USER
-            return found if isinstance(found, Decision) else _UNKNOWN_ITEM
-        if look is None:
+            return self._can_use(user_id, item_id, on)
+        if on is not None:
+            return self._can_use(user_id, item_id, on)  # a date to check
+        if look is None:  # a first ask: compile the user's look-up (or deny who may not act)
+            if not self._direct:
+                return self._can_use(user_id, item_id, on)  # another table: always in full
             found = self._look("use_item", user_id)
             if isinstance(found, Decision):
                 return found
             look = found
-        elif look.acting is not None:
-            return look.acting
-        if custodian is None:
+        else:
+            acting = look.acting
+            if acting is not None:
+                return acting
+        if custodian is None:  # an unknown item, or one that nobody may use
             record = self._index.records.get(item_id)
             if record is None:
                 return _UNKNOWN_ITEM
             return self._item_denials["item_active" if not record.active else "not_on_hold"]
-        if on is not None:
-            expires = self._index.records[item_id].expires
-            if expires is not None and expires < on:
-                return self._item_denials["unexpired"]
+        # A usable item: the entry of its holder (every use_item grant's first hop).
         entry = look.t0.get(custodian)
         if entry is not None:
             return entry[item_id]
+        by_id = look.by_id
+        if by_id is not None:  # the nearest chain's suggestion, around the item's id
+            return denial(look.denial, by_id[0] + item_id + by_id[1])
         miss = look.miss
         if miss is not None:
             return miss
         return missing_edge(self._compiled, look, self._index.records[item_id])[0]
+
+    def _can_use(self, user_id: object, item_id: object, on: object) -> Decision:
+        # can_use in full: the checks in the order its denials are documented, then the entry
+        # that decides the item (any first hop) or the nearest chain's denial.
+        if on is not None:
+            on = _check_on(on)
+        found = self._look("use_item", user_id)
+        if isinstance(found, Decision):
+            return found
+        look = found
+        try:
+            record = self._index.records.get(item_id)  # type: ignore[call-overload]
+        except TypeError:  # an unhashable id names nothing
+            record = None
+        if record is None:
+            return _UNKNOWN_ITEM
+        if not record.active:
+            return self._item_denials["item_active"]
+        if record.on_hold:
+            return self._item_denials["not_on_hold"]
+        if on is not None and record.expires is not None and record.expires < on:
+            return self._item_denials["unexpired"]
+        entry = look.match(record)
+        if entry is not None:
+            return entry[record.id]
+        return missing_edge(self._compiled, look, record)[0]
 
     # --- seeing items ----------------------------------------------------------------------------
 

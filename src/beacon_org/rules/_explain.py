@@ -6,7 +6,9 @@ and its suggestion is the one edge that would complete a chain: walking forward 
 and back from the user (the look-up's levels), the first relation, from the object's side, whose
 ``creates`` template joins a node reached from each end. A bar's fix is ``Bar.fix``, a condition's
 ``Condition.fix`` (see :mod:`._compile`); whether a suggestion survives for a permission ``like``
-another is :class:`._compile.Derived`'s ``keep``.
+another is :class:`._compile.Derived`'s ``keep``. When that edge is the object's own first hop (an
+item's holder: ``transfer ITEM to USER``), the text depends on the object only through its id and
+is compiled with the look-up (``Look.by_id``): the walk is the definition, that is its result.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ def missing_edge(compiled: Compiled, look: Look, obj: Any) -> tuple[Decision, in
     """
     if look.miss is not None:
         return look.miss, None
+    by_id = look.by_id
+    if by_id is not None:  # the text around the object's id, compiled with the look-up
+        head, tail, index = by_id
+        return denial(look.denial, head + obj.id + tail), index
     for candidate in candidates(compiled, look):
         fix = _fix(compiled, candidate, obj)
         if fix is not None:
