@@ -183,7 +183,7 @@ class ServiceJob:
         return [ask(u, by_id[c]).allowed for u, c in pairs]
 
     def _check_agreement(self) -> dict[str, int]:
-        checked = {"Cedar": 0, "pycasbin": 0, "SpiceDB": 0, "rows": 0, "batches": 0}
+        checked = {"Cedar": 0, "pycasbin": 0, "SpiceDB": 0, "rows": 0, "yes/no": 0, "batches": 0}
         grants = 0
         for decision, pairs in self.engine_pairs.items():
             expected = self.ours(decision, pairs)
@@ -209,6 +209,13 @@ class ServiceJob:
         if wrong:
             raise AssertionError(f"rows and bo.Case objects disagree on {wrong} decisions")
         checked["rows"] = 2 * len(new)
+        # The yes/no forms answer as the decisions do, every question.
+        for user, case in zip(self.users, new, strict=True):
+            wrong += vis.may_view_case(user, case) is not vis.can_view_case(user, case).allowed
+            wrong += vis.may_edit_case(user, case) is not vis.can_edit_case(user, case).allowed
+        if wrong:
+            raise AssertionError(f"the yes/no forms and the decisions disagree on {wrong}")
+        checked["yes/no"] = 2 * len(new)
         # The batch forms answer as one call per decision does.
         for user in self.users[:3]:
             singles = [vis.can_view_case(user, c).allowed for c in new]
@@ -228,6 +235,7 @@ class ServiceJob:
         print(
             f"engines agree: Cedar {checked['Cedar']:,}, pycasbin {checked['pycasbin']:,}, "
             f"SpiceDB {checked['SpiceDB']:,} decisions; rows and bo.Case on {checked['rows']:,}; "
+            f"yes/no forms and decisions on {checked['yes/no']:,}; "
             f"batch forms on {checked['batches']:,}",
             flush=True,
         )
@@ -259,6 +267,8 @@ class ServiceJob:
         out[t.VIEW_ROW] = loop(vis.can_view_case, users, new_rows)
         out[t.EDIT_CASE] = loop(vis.can_edit_case, users, new_cases)
         out[t.EDIT_ROW] = loop(vis.can_edit_case, users, new_rows)
+        out[t.MAY_VIEW] = loop(vis.may_view_case, users, new_cases)
+        out[t.MAY_EDIT] = loop(vis.may_edit_case, users, new_cases)
         out[t.BUILD_CASE] = build_loop(specs)
         out[t.BARE_ITEM] = loop(bare_item, item_users, item_ids)
         out[t.USE] = loop(custody.can_use, item_users, item_ids)
@@ -322,6 +332,7 @@ class ServiceJob:
             f"kind; {self.engine_grants:,} grants), SpiceDB on {self.checked['SpiceDB']:,} "
             f"({len(self.spicedb_pairs['view'])} of each kind: a check costs tens of ms at "
             f"20,000 users); a service's rows against bo.Case on {self.checked['rows']:,}; the "
+            f"yes/no forms against the decisions on {self.checked['yes/no']:,}; the "
             f"batch forms against one call per decision on {self.checked['batches']:,}. All "
             f"agree. {self.granted:,} of the {len(self.pairs):,} view questions are grants.",
             "Cedar: cedarpy `is_authorized` with a pre-parsed `PolicySet` and `Entities` "

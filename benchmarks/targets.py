@@ -55,6 +55,8 @@ EDIT_CASE = "can_edit_case, new bo.Case"
 EDIT_ROW = "can_edit_case, new service row"
 USE = "Custody.can_use"
 BUILD_CASE = "bo.Case(...) construction"
+MAY_VIEW = "may_view_case (yes/no), new bo.Case"
+MAY_EDIT = "may_edit_case (yes/no), new bo.Case"
 VIEWABLE = "viewable(user, cases), per case"
 VISIBLE = "visible_cases(user, cases), per case"
 VIEWABLE_BY = "viewable_by(users, case), per user"
@@ -110,6 +112,18 @@ def _service() -> list[Target]:
                     at_most=False,
                 )
             )
+    for form in (MAY_VIEW, MAY_EDIT):
+        out.append(
+            Target(
+                f"{form} vs bare",
+                form,
+                "the plain yes/no form (no Decision built), against the bare call",
+                "times",
+                BARE_CASE,
+                1.5,
+                at_most=True,
+            )
+        )
     for row, case in ((VIEW_ROW, VIEW_CASE), (EDIT_ROW, EDIT_CASE)):
         out.append(
             Target(

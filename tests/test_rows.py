@@ -64,6 +64,8 @@ ONE_CASE: dict[str, Callable[[Any], object]] = {
     "Visibility.can_view_case": lambda row: VIS.can_view_case("owner", row),
     "Visibility.can_edit_case": lambda row: VIS.can_edit_case("owner", row),
     "Visibility.can_reopen_case": lambda row: VIS.can_reopen_case("owner", row),
+    "Visibility.may_view_case": lambda row: VIS.may_view_case("owner", row),
+    "Visibility.may_edit_case": lambda row: VIS.may_edit_case("owner", row),
     "Visibility.case_viewers": VIS.case_viewers,
     "Visibility.viewable_by": lambda row: VIS.viewable_by(["owner"], row),
 }

@@ -308,3 +308,60 @@ def test_every_suggestion_on_the_sample_org_grants_what_was_denied() -> None:
     org = sample_org()
     assert _check_suggestions(org, list(sample_cases())) > 50
     assert _check_suggestions(org.configure(field_users_can_reopen_cases=True), []) > 0
+
+
+# --- the yes/no forms --------------------------------------------------------------------------------
+
+
+@st.composite
+def org_cases_and_rows(draw: st.DrawFn) -> tuple[bo.Org, list[object]]:
+    org, drawn = draw(org_and_cases())
+    as_rows = draw(st.booleans())
+    return org, [_Row(c) for c in drawn] if as_rows else list(drawn)
+
+
+class _Row:
+    """A service's own row (not a ``bo.Case``), status as its string."""
+
+    __slots__ = ("facility", "id", "representative", "status", "sub_rep")
+
+    def __init__(self, case: bo.Case) -> None:
+        self.id, self.representative, self.sub_rep = case.id, case.representative, case.sub_rep
+        self.facility, self.status = case.facility, case.status.value
+
+
+@given(org_cases_and_rows(), st.booleans())
+def test_the_yes_no_forms_answer_as_the_decisions(
+    drawn: tuple[bo.Org, list[object]], reopen_setting: bool
+) -> None:
+    org, some_cases = drawn
+    org = org.configure(field_users_can_reopen_cases=reopen_setting)
+    vis = bo.Visibility(org)
+    for user_id in [*org.users, "nobody"]:
+        for case in some_cases:
+            assert vis.may_view_case(user_id, case) is vis.can_view_case(user_id, case).allowed
+            assert vis.may_edit_case(user_id, case) is vis.can_edit_case(user_id, case).allowed
+
+
+def test_the_yes_no_forms_on_the_sample_org_every_user_and_case() -> None:
+    org = sample_org().complete_training("rm-west")
+    vis = bo.Visibility(org)
+    seen = {True: 0, False: 0}
+    for user_id in [*sorted(org.users), "nobody"]:
+        for case in sample_cases():
+            for status in ("open", "paid"):
+                asked = bo.Case(
+                    case.id,
+                    case.representative,
+                    sub_rep=case.sub_rep,
+                    facility=case.facility,
+                    status=status,
+                )
+                view = vis.can_view_case(user_id, asked).allowed
+                assert vis.may_view_case(user_id, asked) is view
+                edit = vis.can_edit_case(user_id, asked).allowed
+                assert vis.may_edit_case(user_id, asked) is edit
+                seen[view] += 1
+                seen[edit] += 1
+    assert seen[True] > 0
+    assert seen[False] > 0

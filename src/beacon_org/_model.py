@@ -382,12 +382,27 @@ class Case:
             checked = to_case_status(status)
         if not well_formed_case(id, representative, sub_rep, facility):
             _check_case(id, representative, sub_rep, facility)
-        _set = object.__setattr__
-        _set(self, "id", id)
-        _set(self, "representative", representative)
-        _set(self, "sub_rep", sub_rep)
-        _set(self, "facility", facility)
-        _set(self, "status", checked)
+        # Each field through its slot's own setter (set below the class): no look-up by name.
+        _case_id(self, id)
+        _case_representative(self, representative)
+        _case_sub_rep(self, sub_rep)
+        _case_facility(self, facility)
+        _case_status(self, checked)
+
+
+_case_id, _case_representative, _case_sub_rep, _case_facility, _case_status = (
+    Case.__dict__[name].__set__
+    for name in ("id", "representative", "sub_rep", "facility", "status")
+)
+if tuple(f.name for f in attrs.fields(Case)) != (
+    "id",
+    "representative",
+    "sub_rep",
+    "facility",
+    "status",
+):  # pragma: no cover
+    msg = "Case's fields changed: update Case.__init__"
+    raise RuntimeError(msg)
 
 
 def well_formed_case(case_id: object, rep: object, sub: object, facility: object) -> bool:
@@ -396,13 +411,13 @@ def well_formed_case(case_id: object, rep: object, sub: object, facility: object
     Plain ``str`` ids, non-empty, a sub-rep other than the representative; when it says no,
     ``_check_case`` says what is wrong.
     """
-    return bool(
+    return (
         type(case_id) is str
-        and case_id
+        and case_id != ""
         and type(rep) is str
-        and rep
-        and (sub is None or (type(sub) is str and sub and sub != rep))
-        and (facility is None or (type(facility) is str and facility))
+        and rep != ""
+        and (sub is None or (type(sub) is str and sub != "" and sub != rep))
+        and (facility is None or (type(facility) is str and facility != ""))
     )
 
 

@@ -123,7 +123,7 @@ def derived_answer(compiled: Compiled, derived: Derived, obj: Any) -> Decision:
         for holds, refusal in checks:
             if obj.status not in holds:
                 return refusal
-        return grant(final, (*entry.prefix, obj.id)) if type(final) is str else final  # type: ignore[return-value]
+        return grant(final, entry.prefix + (obj.id,)) if type(final) is str else final  # type: ignore[return-value]  # noqa: RUF005
     return derived_denial(compiled, derived, entry, obj)
 
 
