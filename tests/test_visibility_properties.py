@@ -365,3 +365,53 @@ def test_the_yes_no_forms_on_the_sample_org_every_user_and_case() -> None:
                 seen[edit] += 1
     assert seen[True] > 0
     assert seen[False] > 0
+
+
+# --- a suggestion by one field of the case --------------------------------------------------------
+
+
+def _suggestions(org: bo.Org, user_id: str, case: bo.Case) -> tuple[bo.Decision, bo.Decision, bool]:
+    """The denial of ``case`` by ``user_id``'s view look-up, with the compiled ``by_field`` and by
+    the full walk over the suggestion candidates, and whether ``by_field`` was compiled."""
+    from beacon_org.rules._compile import Compiled, candidates
+    from beacon_org.rules._explain import missing_edge
+    from beacon_org.rules._table import RULES
+
+    compiled = Compiled(org.view, RULES)
+    look = compiled.look("view_case", user_id)
+    assert look is not None
+    fast = missing_edge(compiled, look, case)[0]
+    candidates(compiled, look)
+    compiled_by_field = look.by_field is not None
+    look.by_field = None
+    return fast, missing_edge(compiled, look, case)[0], compiled_by_field
+
+
+@given(org_and_cases())
+def test_a_suggestion_by_one_field_is_the_one_the_walk_finds(
+    drawn: tuple[bo.Org, list[bo.Case]],
+) -> None:
+    org, some_cases = drawn
+    vis = bo.Visibility(org)
+    for user_id in org.users:
+        for case in some_cases:
+            look = vis._compiled.look("view_case", user_id)
+            if look is None or look.match(case) is not None:
+                continue  # a chain reaches the case: its entry decides, not a missing edge
+            fast, walked, _ = _suggestions(org, user_id, case)
+            assert fast == walked == vis.can_view_case(user_id, case), (user_id, case)
+
+
+def test_a_facility_managers_suggestion_is_compiled_by_the_cases_facility() -> None:
+    org = sample_org()
+    at_other = bo.Case("c-1", "rep-b1", facility="fac-zz")
+    fast, walked, compiled_by_field = _suggestions(org, "fm-mercy", at_other)
+    assert compiled_by_field
+    assert fast == walked
+    assert fast.suggestion == "add facility fac-zz to fm-mercy"
+    # Without a facility there is no such fix: the walk goes on (and finds none here).
+    fast, walked, _ = _suggestions(org, "fm-mercy", bo.Case("c-2", "rep-b1"))
+    assert fast == walked
+    assert fast.suggestion is None
+    # A distributor's nearest fix moves the case's representative: not by one field's text.
+    assert not _suggestions(org, "dist-b", at_other)[2]

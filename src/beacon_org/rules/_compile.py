@@ -185,6 +185,7 @@ class Look:
 
     __slots__ = (
         "acting",
+        "by_field",
         "by_id",
         "candidates",
         "denial",
@@ -221,6 +222,10 @@ class Look:
         # A denial's suggestion by the object's id (see RolePlan.by_id): the text before and
         # after the id, and the grant it completes (None: see ``miss`` and ``candidates``).
         self.by_id: tuple[str, str, int] | None = None
+        # A denial's suggestion by one field of the object, worked out with ``candidates``: the
+        # field's attribute, the text before and after its value, the grant it completes (None:
+        # the first candidate's fix is not of that shape; walk the candidates).
+        self.by_field: tuple[str, str, str, int] | None = None
 
     def match(self, obj: Any) -> Entry | None:
         """The entry that decides ``obj`` (None: no grant's chain reaches it)."""
@@ -529,7 +534,33 @@ def candidates(compiled: Compiled, look: Look) -> tuple[Candidate, ...]:
         )
         out.append(Candidate(h.index, g, h.start, steps, permission.moves))
     look.candidates = found = tuple(out)
+    look.by_field = _by_field(found[0]) if found else None
     return found
+
+
+def _by_field(candidate: Candidate) -> tuple[str, str, str, int] | None:
+    # The first candidate's fix when it depends on the object only through one field: the chain
+    # starts at the field (a hop no change creates), and its next relation is created from the
+    # field's node by any source, never moved, towards a node the user reaches back. Then, for
+    # an object whose field is set, explanations' _fix gives that relation's ``creates`` text
+    # with the field's value as its source (and for one whose field is None, no fix: the walk
+    # goes on to the next candidate). The text before and after the value, with the target in.
+    steps = candidate.steps
+    if candidate.start != 1 or len(steps) < 2:
+        return None
+    (first, first_targets), (second, targets) = steps[0], steps[1]
+    if first_targets or first.name not in FIELD_ATTRIBUTES or not targets:
+        return None
+    if second.source_roles is not None or second.moves is not None or second.creates is None:
+        return None
+    parts = second.creates.split("{source}")
+    if len(parts) != 2:
+        return None
+    head, tail = (_filled(part, targets[0]) for part in parts)
+    # The two pieces give what the whole template gives (no ``{source}`` in escaped braces).
+    if head + "S" + tail != second.creates.format(source="S", target=targets[0]):
+        return None
+    return FIELD_ATTRIBUTES[first.name], head, tail, candidate.index
 
 
 def _targets(view: OrgView, relation: Relation, nodes: frozenset[str]) -> tuple[str, ...]:

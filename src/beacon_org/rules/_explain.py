@@ -9,6 +9,9 @@ and back from the user (the look-up's levels), the first relation, from the obje
 another is :class:`._compile.Derived`'s ``keep``. When that edge is the object's own first hop (an
 item's holder: ``transfer ITEM to USER``), the text depends on the object only through its id and
 is compiled with the look-up (``Look.by_id``): the walk is the definition, that is its result.
+Likewise when the nearest candidate's edge is created from one field's node (a facility manager's
+``add facility FACILITY to USER``): the text around that field's value is worked out with the
+candidates, once per look-up (``Look.by_field``), and a case whose field is unset walks on.
 """
 
 from __future__ import annotations
@@ -37,7 +40,14 @@ def missing_edge(compiled: Compiled, look: Look, obj: Any) -> tuple[Decision, in
     if by_id is not None:  # the text around the object's id, compiled with the look-up
         head, tail, index = by_id
         return denial(look.denial, head + obj.id + tail), index
-    for candidate in candidates(compiled, look):
+    found = candidates(compiled, look)
+    by_field = look.by_field
+    if by_field is not None:  # the first candidate's text around one field of the object
+        attribute, head, tail, index = by_field
+        value = getattr(obj, attribute)
+        if value is not None:
+            return denial(look.denial, head + value + tail), index
+    for candidate in found:
         fix = _fix(compiled, candidate, obj)
         if fix is not None:
             return denial(look.denial, fix), candidate.index
