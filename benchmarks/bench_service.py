@@ -213,9 +213,14 @@ class ServiceJob:
         for user, case in zip(self.users, new, strict=True):
             wrong += vis.may_view_case(user, case) is not vis.can_view_case(user, case).allowed
             wrong += vis.may_edit_case(user, case) is not vis.can_edit_case(user, case).allowed
+        item_pairs = list(self.w.item_questions)
+        for user, item_id in item_pairs:
+            wrong += self.custody.may_use(user, item_id) is not (
+                self.custody.can_use(user, item_id).allowed
+            )
         if wrong:
             raise AssertionError(f"the yes/no forms and the decisions disagree on {wrong}")
-        checked["yes/no"] = 2 * len(new)
+        checked["yes/no"] = 2 * len(new) + len(item_pairs)
         # The batch forms answer as one call per decision does.
         for user in self.users[:3]:
             singles = [vis.can_view_case(user, c).allowed for c in new]
@@ -272,6 +277,7 @@ class ServiceJob:
         out[t.BUILD_CASE] = build_loop(specs)
         out[t.BARE_ITEM] = loop(bare_item, item_users, item_ids)
         out[t.USE] = loop(custody.can_use, item_users, item_ids)
+        out[t.MAY_USE] = loop(custody.may_use, item_users, item_ids)
         batch_users = users[:20]
         for name, method in ((t.VIEWABLE, vis.viewable), (t.VISIBLE, vis.visible_cases)):
             start = time.process_time_ns()
@@ -306,7 +312,7 @@ class ServiceJob:
         best = {k: min(v) for k, v in samples.items()}
         engines = {t.engine_figure(e, d): f for e in t.ENGINES for d, f in t.DECISIONS.items()}
         for name, values in samples.items():
-            base = t.BARE_ITEM if name in (t.BARE_ITEM, t.USE) else t.BARE_CASE
+            base = t.BARE_ITEM if name in (t.BARE_ITEM, t.USE, t.MAY_USE) else t.BARE_CASE
             base = engines.get(name, base)  # an engine: how many times beacon_org's figure
             report.add(
                 Figure(

@@ -57,6 +57,7 @@ USE = "Custody.can_use"
 BUILD_CASE = "bo.Case(...) construction"
 MAY_VIEW = "may_view_case (yes/no), new bo.Case"
 MAY_EDIT = "may_edit_case (yes/no), new bo.Case"
+MAY_USE = "Custody.may_use (yes/no)"
 VIEWABLE = "viewable(user, cases), per case"
 VISIBLE = "visible_cases(user, cases), per case"
 VIEWABLE_BY = "viewable_by(users, case), per user"
@@ -112,14 +113,14 @@ def _service() -> list[Target]:
                     at_most=False,
                 )
             )
-    for form in (MAY_VIEW, MAY_EDIT):
+    for form, bare in ((MAY_VIEW, BARE_CASE), (MAY_EDIT, BARE_CASE), (MAY_USE, BARE_ITEM)):
         out.append(
             Target(
                 f"{form} vs bare",
                 form,
                 "the plain yes/no form (no Decision built), against the bare call",
                 "times",
-                BARE_CASE,
+                bare,
                 1.5,
                 at_most=True,
             )

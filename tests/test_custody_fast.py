@@ -245,3 +245,34 @@ def test_look_ups_hold_only_what_the_snapshot_and_user_decide() -> None:
         "path": ("rep-a2", "dist-a", "screw-a-1"),
         "suggestion": None,
     }
+
+
+# --- the yes/no form ------------------------------------------------------------------------------
+
+
+@given(orgs(min_users=1, max_users=12), st.data())
+def test_may_use_answers_as_can_use(org: bo.Org, data: st.DataObject) -> None:
+    some_items = data.draw(st.lists(items(org), max_size=6, unique_by=lambda i: i.id))
+    custody = bo.Custody(org, some_items)
+    ids = [i.id for i in some_items] + ["no-such-item"]
+    for user_id in [*org.users, "nobody"]:
+        for item_id in ids:
+            for on in DATES:
+                # Twice: a first ask compiles the look-up, the second takes the hot path.
+                for _ in range(2):
+                    expected = custody.can_use(user_id, item_id, on=on).allowed
+                    assert custody.may_use(user_id, item_id, on=on) is expected
+
+
+def test_may_use_on_the_sample_org_and_odd_input() -> None:
+    custody = bo.Custody(ORG, ITEMS)
+    answers = {
+        (u, i.id): custody.may_use(u, i.id) for u in sorted(ORG.users) for i in ITEMS for _ in "ab"
+    }
+    assert answers == {(u, i): custody.can_use(u, i).allowed for u, i in answers}
+    assert any(answers.values())
+    assert not all(answers.values())
+    assert custody.may_use(["not", "hashable"], "drill-a1") is False  # type: ignore[arg-type]
+    assert custody.may_use("rep-a1", ["not", "hashable"]) is False  # type: ignore[arg-type]
+    with pytest.raises(bo.InvalidValueError):
+        custody.may_use("rep-a1", "drill-a1", on="2026-01-01")  # type: ignore[arg-type]

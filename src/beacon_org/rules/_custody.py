@@ -18,7 +18,7 @@ from .._errors import InvalidValueError
 from .._model import InventoryItem, User
 from .._org import Org
 from . import _checks
-from ._compile import Compiled, Look, denial
+from ._compile import Compiled, Grants, Look, denial, grant
 from ._explain import missing_edge
 from ._inventory import ItemIndex, ItemLike
 from ._records import Decision
@@ -242,10 +242,14 @@ class Custody(TransferQuestions):
             if record is None:
                 return _UNKNOWN_ITEM
             return self._item_denials["item_active" if not record.active else "not_on_hold"]
-        # A usable item: the entry of its holder (every use_item grant's first hop).
+        # A usable item: the entry of its holder (every use_item grant's first hop). A Grants
+        # entry builds its grant, a Const holds its decision (entry[id] says the same, through
+        # __missing__: one Python call more per answer).
         entry = look.t0.get(custodian)
         if entry is not None:
-            return entry[item_id]
+            if type(entry) is Grants:
+                return grant(entry.reason, entry.prefix + (item_id,))  # noqa: RUF005 (as in Visibility)
+            return entry.decision  # type: ignore[union-attr]
         by_id = look.by_id
         if by_id is not None:  # the nearest chain's suggestion, around the item's id
             return denial(look.denial, by_id[0] + item_id + by_id[1])
@@ -253,6 +257,32 @@ class Custody(TransferQuestions):
         if miss is not None:
             return miss
         return missing_edge(self._compiled, look, self._index.records[item_id])[0]
+
+    def may_use(self, user_id: str, item_id: str, *, on: _dt.date | None = None) -> bool:
+        """Whether ``user_id`` may use item ``item_id``: :meth:`can_use` without the why.
+
+        For callers that need only yes or no: the same look-ups, no :class:`Decision` built and
+        no suggestion worked out for a denial. ``may_use(u, i, on=d) == can_use(u, i,
+        on=d).allowed`` always; a bad ``on`` raises as there.
+
+        Examples
+        --------
+        >>> from beacon_org.testing import sample_org, sample_items
+        >>> custody = bo.Custody(sample_org(), sample_items())
+        >>> custody.may_use("rep-a1", "drill-a1"), custody.may_use("rep-b1", "plate-b-1")
+        (True, False)
+        """
+        try:
+            look = self._use.get(user_id)
+            custodian = self._usable.get(item_id)
+        except TypeError:  # an unhashable id: as can_use
+            return self.can_use(user_id, item_id, on=on).allowed
+        if look is None or on is not None:  # a first ask or a date to check: as can_use
+            return self.can_use(user_id, item_id, on=on).allowed
+        if look.acting is not None or custodian is None:
+            return False
+        entry = look.t0.get(custodian)
+        return entry is not None and (type(entry) is Grants or entry.decision.allowed)  # type: ignore[union-attr]
 
     def _can_use(self, user_id: object, item_id: object, on: object) -> Decision:
         # can_use in full: the checks in the order its denials are documented, then the entry
