@@ -3,7 +3,7 @@
 Measured for benchmarks/run.py (which interleaves the passes and writes the report), on the
 service workload's org (20,000 users, 50,000 cases and items; ``--quick``: 2,000 and 5,000):
 
-- ``diff_access(before, after, cases=CaseIndex, items=items)`` for one change of each kind (move
+- ``diff_access(before, after, cases=CaseIndex, items=ItemIndex)`` for one change of each kind (move
   a rep to another group, deactivate a rep, turn a sharing group's sharing off and deactivate
   its first rep), per access change found;
 - ``relationship_changes(before, after, cases, items)`` for the same changes, per relationship
@@ -14,8 +14,8 @@ service workload's org (20,000 users, 50,000 cases and items; ``--quick``: 2,000
   ``beacon-org check`` runs) on 50,000 users, 500 groups and 20,000 items (``--quick``: 5,000,
   50 and 2,000).
 
-Before any timing, ``diff_access`` over the index is checked to give the answer it gives over
-the list of cases, and readiness of every group the answer of ``readiness`` asked per group.
+Before any timing, ``diff_access`` over the indexes is checked to give the answer it gives over
+the lists of cases and items, and readiness of every group the answer of ``readiness`` asked per group.
 """
 
 from __future__ import annotations
@@ -62,12 +62,13 @@ class ChangesJob:
     def __init__(self, w: Workload, setup_users: int, setup_groups: int, setup_items: int) -> None:
         self.w = w
         self.index = bo.CaseIndex(w.cases)
+        self.item_index = bo.ItemIndex(w.items)
         self.vis = bo.Visibility(w.org)
         self.changes = changes_of(w.org)
         self.found: dict[str, int] = {}
         self.relationships: dict[str, int] = {}
         for name, after in self.changes.items():
-            indexed = bo.diff_access(w.org, after, cases=self.index, items=w.items)
+            indexed = bo.diff_access(w.org, after, cases=self.index, items=self.item_index)
             listed = bo.diff_access(w.org, after, cases=w.cases, items=w.items)
             assert indexed == listed, name
             self.found[name] = len(indexed)
@@ -85,7 +86,7 @@ class ChangesJob:
         some = sorted(setup.distributors)[:5]
         assert every[:5] == [bo.readiness(setup, d, self.setup_items, on=ON) for d in some]
         print(
-            "changes checked: diff_access over the index agrees with the list; "
+            "changes checked: diff_access over the indexes agrees with the lists; "
             + ", ".join(f"{k}: {v:,} access changes" for k, v in self.found.items()),
             flush=True,
         )
@@ -103,7 +104,7 @@ class ChangesJob:
         out[t.DECISION] = (time.process_time_ns() - start) / len(cases)
         for name, after in self.changes.items():
             start = time.process_time_ns()
-            bo.diff_access(w.org, after, cases=self.index, items=w.items)
+            bo.diff_access(w.org, after, cases=self.index, items=self.item_index)
             out[t.diff_figure(name)] = time.process_time_ns() - start
             start = time.process_time_ns()
             relationship_changes(w.org, after, w.cases, w.items)
@@ -121,7 +122,9 @@ class ChangesJob:
             out.append(
                 (
                     t.diff_figure(name),
-                    lambda a=after: bo.diff_access(w.org, a, cases=self.index, items=w.items),
+                    lambda a=after: bo.diff_access(
+                        w.org, a, cases=self.index, items=self.item_index
+                    ),
                 )
             )
             out.append(
@@ -163,9 +166,9 @@ class ChangesJob:
         report.notes += [
             f"diff_access and relationship_changes on the service workload's org "
             f"({len(w.org.users):,} users, {len(w.cases):,} cases indexed once with "
-            f"`bo.CaseIndex`, {len(w.items):,} items passed as a list), one change each; one "
-            "decision is `can_view_case` on a new `bo.Case`, measured in the same pass. Every "
-            "figure once per pass, CPU time, collector on.",
+            f"`bo.CaseIndex`, {len(w.items):,} items indexed once with `bo.ItemIndex`), one change "
+            "each; one decision is `can_view_case` on a new `bo.Case`, measured in the same pass. "
+            "Every figure once per pass, CPU time, collector on.",
             f"check_setup and readiness of every group: {len(org.users):,} users, "
             f"{len(org.distributors):,} groups (half sharing), {len(self.setup_items):,} items, "
             "readiness from one pass over the items (`readiness_of_every_group`, what "

@@ -11,7 +11,7 @@ asked: the cost follows the change, not the org.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -28,8 +28,8 @@ from .._org import (
     unchecked_with_user,
 )
 from ._case_index import CaseIndex
-from ._custody import Custody
-from ._rows import item_records
+from ._compile import Compiled
+from ._item_index import ItemIndex
 from ._table import RULES
 from ._visibility import Visibility
 from ._walk import forward, reverse
@@ -306,32 +306,29 @@ def _steps(before: Org, after: Org) -> list[_Step]:
 class _Alone:
     """The org with one change alone, and the rules' answers on it, built when first asked."""
 
-    def __init__(self, step: _Step, base: Org, records: list[InventoryItem]) -> None:
+    def __init__(self, step: _Step, base: Org, items: Mapping[str, InventoryItem]) -> None:
         self.step = step
-        self._base, self._records = base, records
-        self._rules: tuple[Visibility, Custody] | None = None
-        self._inventory: dict[tuple[str, str], frozenset[str]] = {}
+        self._base, self._items = base, items
+        self._rules: tuple[Visibility, Compiled] | None = None
+        self._holders: dict[tuple[str, str], _Holders] = {}
 
     def answer(self, uid: str, permission: str, obj: Any) -> bool:
         """The answer to ``uid``'s ``permission`` on ``obj`` with this change alone."""
         if self._rules is None:
             org = self.step.make(self._base)
-            # Whether a user may use or view an item depends on that item's record alone: only
-            # the items whose access changed are read.
-            self._rules = (Visibility(org), Custody(org, self._records))
-        vis, custody = self._rules
+            self._rules = (Visibility(org), Compiled(org.view, RULES))
+        vis, compiled = self._rules
         if permission == "view_case":
             return vis.can_view_case(uid, obj).allowed
         if permission == "edit_case":
             return vis.can_view_case(uid, obj).allowed and vis.can_edit_case(uid, obj).allowed
+        # Whether a user may use or view an item depends on the item's custodian alone (and,
+        # for use, on the item being active and not on hold: an item whose use changed is).
         key = (uid, permission)
-        if key not in self._inventory:
-            self._inventory[key] = (
-                custody.usable_inventory(uid)
-                if permission == "use_item"
-                else custody.visible_inventory(uid)
-            )
-        return obj in self._inventory[key]
+        if key not in self._holders:
+            self._holders[key] = _granted_holders(compiled, permission, uid)
+        holders = self._holders[key]
+        return holders is None or self._items[obj].custodian in holders
 
 
 # --- whose access runs through what changed, walked from the rule table --------------------------
@@ -505,23 +502,37 @@ def _cases(index: CaseIndex, rows: Collection[_Rows]) -> dict[str, Case]:
     return found
 
 
-class _ItemIndex:
-    def __init__(self, items: Iterable[Any]) -> None:
-        self.items: dict[str, InventoryItem] = item_records(items)
-        self.by_custodian: dict[str, list[str]] = {}
-        for record in self.items.values():
-            self.by_custodian.setdefault(record.custodian, []).append(record.id)
+# The custodians whose items a permission grants a user; None: every custodian (a grant through
+# the organisation: an org-wide user views every item).
+_Holders = frozenset[str] | None
+_NO_HOLDERS: frozenset[str] = frozenset()
 
-    def named(self, rows: Collection[_Rows]) -> set[str]:
-        """The ids of the items ``rows`` name."""
-        found: set[str] = set()
-        for on, field, first in rows:
-            if on != "item":
-                continue
-            if field == "org":
-                return set(self.items)
-            found.update(self.by_custodian.get(first, ()))
-        return found
+
+def _granted_holders(compiled: Compiled, permission: str, uid: str) -> _Holders:
+    """The custodians whose items ``permission`` grants ``uid`` (None: all of them).
+
+    As :class:`Custody` answers ``usable_inventory`` (without a date) and ``visible_inventory``:
+    a user's access to an item follows from the item's custodian, through the user's compiled
+    look-up; the items themselves are not read.
+    """
+    look = compiled.look(permission, uid)
+    if look is None or look.acting is not None:
+        return _NO_HOLDERS
+    if look.every is not None:
+        return None
+    return dict(look.granting()).get("holder", _NO_HOLDERS)
+
+
+def _named_holders(held: ItemIndex, rows: Collection[_Rows]) -> Collection[str]:
+    """The custodians of the items ``rows`` name (every custodian for a grant through the org)."""
+    found: set[str] = set()
+    for on, field, first in rows:
+        if on != "item":
+            continue
+        if field == "org":
+            return held.custodians
+        found.add(first)
+    return found
 
 
 class _Collector:
@@ -533,7 +544,7 @@ class _Collector:
         if was != now:
             self.found.append((uid, permission, obj, now))
 
-    def diff(self, base: Callable[[], Org], records: list[InventoryItem]) -> AccessDiff:
+    def diff(self, base: Callable[[], Org], held: ItemIndex) -> AccessDiff:
         gained: set[AccessChange] = set()
         lost: set[AccessChange] = set()
         if len(self.steps) == 1:
@@ -541,10 +552,8 @@ class _Collector:
             alone: list[_Alone] = []
             only: str | None = self.steps[0].text
         else:
-            start = base()
-            changed = {obj for _uid, permission, obj, _now in self.found if permission in _ITEM}
-            held = [r for r in records if r.id in changed]
-            alone = [_Alone(step, start, held) for step in self.steps]
+            start, records = base(), held.items
+            alone = [_Alone(step, start, records) for step in self.steps]
             only = None
         for uid, permission, obj, now in self.found:
             cause = only
@@ -574,16 +583,16 @@ def diff_access(
     The cost follows the change, not the org: the rule table's grant chains say whose access can
     run through what changed (a user, or an edge such as a rep's group or a region's manager),
     and those users are asked only about the cases and items whose chain passes there. Pass the
-    cases as a :class:`CaseIndex` built once to keep them from being read on every call;
-    ``items`` cost one pass each call.
+    cases as a :class:`CaseIndex` and the items as an :class:`ItemIndex`, each built once, to
+    keep them from being read on every call; a list of either costs one pass over it each call.
 
     Parameters
     ----------
     before, after : Org
         Two snapshots, usually one derived from the other by changes.
-    cases : iterable of Case, optional
+    cases : CaseIndex or iterable of Case, optional
         Cases (or objects with the same attributes) to compare access to.
-    items : iterable of InventoryItem, optional
+    items : ItemIndex or iterable of InventoryItem, optional
         Inventory (or objects with the same attributes) to compare access to.
 
     Returns
@@ -604,13 +613,18 @@ def diff_access(
     [('view_case', 'c-200'), ('view_case', 'c-201')]
     >>> {c.cause for c in diff.lost}
     {'rep-b2 deactivated'}
+    >>> from beacon_org.testing import sample_items
+    >>> cases, items = bo.CaseIndex(sample_cases()), bo.ItemIndex(sample_items())  # built once
+    >>> moved = before.unassign_rep("rep-a2").assign_rep("rep-a2", "dist-b")
+    >>> bo.diff_access(before, moved, cases=cases, items=items)
+    <AccessDiff: 2 gained, 6 lost>
     """
     for name, org in (("before", before), ("after", after)):
         if not isinstance(org, Org):
             msg = f"diff_access() needs an Org as {name!r} (got {type(org).__name__})"
             raise InvalidValueError(msg, field=name, value=org)
     index = cases if isinstance(cases, CaseIndex) else CaseIndex(cases)
-    held = _ItemIndex(items)
+    held = items if isinstance(items, ItemIndex) else ItemIndex(items)
     changed = _Changed(before, after)
     if not changed.steps:
         return AccessDiff()
@@ -627,27 +641,29 @@ def diff_access(
             edit_now = view_now and vis_after.can_edit_case(uid, case).allowed
             out.add(uid, "edit_case", case, edit_was, edit_now)
 
-    records: list[InventoryItem] = []
-    if held.items:
-        # Custody is built over the items the questions name only: building it over every item
-        # would cost a pass over all of them, twice, for a change that touches a few.
-        named = {uid: held.named(rows) for uid, rows in questions.rows.items()}
-        records = [held.items[i] for i in sorted(set().union(*named.values()))]
-        custody_before = Custody(before, records)
-        custody_after = Custody(after, records)
-        for uid in sorted(u for u, ids in named.items() if ids):
-            for permission, was_set, now_set in (
-                (
-                    "use_item",
-                    custody_before.usable_inventory(uid),
-                    custody_after.usable_inventory(uid),
-                ),
-                (
-                    "view_item",
-                    custody_before.visible_inventory(uid),
-                    custody_after.visible_inventory(uid),
-                ),
-            ):
-                for item_id in was_set ^ now_set:
-                    out.add(uid, permission, item_id, item_id in was_set, item_id in now_set)
-    return out.diff(lambda: changed.base(before), records)
+    if len(held):
+        # An item's use and view follow from its custodian: each asked user's granted custodians
+        # are compared, and only the items of a custodian granted on one side are read.
+        compiled_before = Compiled(before.view, RULES)
+        compiled_after = Compiled(after.view, RULES)
+        readers = {"use_item": held.usable_of, "view_item": held.ids_held_by}
+        read: dict[tuple[str, str], frozenset[str]] = {}  # a custodian's items, read once
+        for uid in sorted(questions.rows):
+            holders = _named_holders(held, questions.rows[uid])
+            if not holders:
+                continue
+            for permission, ids_of in readers.items():
+                was = _granted_holders(compiled_before, permission, uid)
+                now = _granted_holders(compiled_after, permission, uid)
+                if was == now:
+                    continue
+                for holder in holders:
+                    had = was is None or holder in was
+                    has = now is None or holder in now
+                    if had != has:
+                        key = (permission, holder)
+                        if key not in read:
+                            read[key] = ids_of(holder)
+                        for item_id in read[key]:
+                            out.add(uid, permission, item_id, had, has)
+    return out.diff(lambda: changed.base(before), held)
