@@ -28,9 +28,9 @@ from .._org import (
     unchecked_with_user,
 )
 from ._case_index import CaseIndex
-from ._compile import Compiled
+from ._compile import Compiled, bars_of
 from ._item_index import ItemIndex
-from ._table import RULES
+from ._table import ACTING, RULES
 from ._visibility import Visibility
 from ._walk import forward, reverse
 
@@ -393,6 +393,16 @@ class _Questions:
 
     def __init__(self) -> None:
         self.rows: dict[str, set[_Rows]] = {}
+        # Chains share their relations (a case's representative and sub-rep, a case's and an
+        # item's): each walk is made once per call.
+        self._walks: dict[tuple[int, tuple[str, ...], str, bool], set[str]] = {}
+
+    def _walk(self, view: OrgView, relations: tuple[str, ...], start: str, ahead: bool) -> set[str]:
+        key = (id(view), relations, start, ahead)
+        found = self._walks.get(key)
+        if found is None:
+            found = self._walks[key] = _walk(view, relations, start, forward if ahead else reverse)
+        return found
 
     def _through(
         self,
@@ -405,10 +415,12 @@ class _Questions:
     ) -> None:
         # The users the relations ``ahead`` lead to from ``end`` are asked about the rows whose
         # chain reaches ``start`` by the relations ``back``.
-        askers = _walk(view, ahead, end, forward)
+        askers = self._walk(view, ahead, end, True)
         if not askers:
             return
-        rows = {(chain.on, chain.field, first) for first in _walk(view, back[::-1], start, reverse)}
+        rows = {
+            (chain.on, chain.field, first) for first in self._walk(view, back[::-1], start, False)
+        }
         if rows:
             for asker in askers:
                 self.rows.setdefault(asker, set()).update(rows)
@@ -515,6 +527,9 @@ def _granted_holders(compiled: Compiled, permission: str, uid: str) -> _Holders:
     a user's access to an item follows from the item's custodian, through the user's compiled
     look-up; the items themselves are not read.
     """
+    user = compiled.view.users.get(uid)
+    if user is None or bars_of(user, ACTING):
+        return _NO_HOLDERS  # a user that may not act uses and sees no item: nothing to compile
     look = compiled.look(permission, uid)
     if look is None or look.acting is not None:
         return _NO_HOLDERS
