@@ -177,3 +177,26 @@ def test_turning_sharing_off_reads_only_the_distributors_items(
     assert len(read) == 2
     assert len(holders) > 50
     assert asked == []
+
+
+def test_moving_a_rep_reads_only_the_items_of_its_own_and_its_two_pools(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    org, index = big_org()
+    org = org.set_shared_inventory("dist-0", True).set_shared_inventory("dist-1", True)
+    holders = sorted(u for u, user in org.users.items() if user.role.has_region)
+    items = bo.ItemIndex([bo.InventoryItem(f"i-{u}-{n}", u) for u in holders for n in range(2)])
+    after = org.unassign_rep("rep-0-3").assign_rep("rep-0-3", "dist-1")
+    with items_read(monkeypatch) as read:
+        diff = bo.diff_access(org, after, cases=index, items=items)
+    monkeypatch.undo()
+    assert diff == bo.diff_access(org, after, cases=index, items=list(items))
+    # The rep changes pools; dist-0 stops and dist-1 starts seeing the rep's own items.
+    pools = {c.object for c in diff.lost | diff.gained if c.user == "rep-0-3"}
+    assert pools == {f"i-{d}-{n}" for d in ("dist-0", "dist-1") for n in range(2)}
+    assert {(c.user, c.object) for c in diff.lost if c.permission == "view_item"} >= {
+        ("dist-0", "i-rep-0-3-0")
+    }
+    # Each custodian's items read once per permission, only the three the change concerns.
+    assert set(read) == {"dist-0", "dist-1", "rep-0-3"}
+    assert len(read) == len(set(read)) + 2  # the pools for use and for view, the rep's for view
