@@ -404,22 +404,17 @@ class _Questions:
             found = self._walks[key] = _walk(view, relations, start, forward if ahead else reverse)
         return found
 
-    def _through(
-        self,
-        view: OrgView,
-        chain: _Chain,
-        back: tuple[str, ...],
-        start: str,
-        ahead: tuple[str, ...],
-        end: str,
-    ) -> None:
-        # The users the relations ``ahead`` lead to from ``end`` are asked about the rows whose
-        # chain reaches ``start`` by the relations ``back``.
+    def _through(self, view: OrgView, place: _Place, start: str, end: str) -> None:
+        # The users the relations ahead of the place lead to from ``end`` are asked about the
+        # rows whose chains reach ``start`` by the relations behind it.
+        back, ahead, kinds = place
         askers = self._walk(view, ahead, end, True)
         if not askers:
             return
         rows = {
-            (chain.on, chain.field, first) for first in self._walk(view, back[::-1], start, False)
+            (on, field, first)
+            for first in self._walk(view, back, start, False)
+            for on, field in kinds
         }
         if rows:
             for asker in askers:
@@ -432,22 +427,53 @@ class _Questions:
         ``account``) and the conditions it puts on nodes before it (a shared pool's distributor
         sharing and active), so those are the places in a chain where ``uid`` matters.
         """
-        for chain in _CHAINS:
-            last = len(chain.relations)
-            places = set(chain.conditioned)
-            if account and chain.nodes[last] == "user":
-                places.add(last)
-            for i in places:
-                relations = chain.relations
-                self._through(view, chain, relations[:i], uid, relations[i:], uid)
+        for place in _NODE_PLACES[account]:
+            self._through(view, place, uid, uid)
 
     def edge(self, view: OrgView, relation: str, source: str, target: str) -> None:
         """The edge ``source -relation-> target`` is in ``view`` only: every chain that walks it."""
-        for chain in _CHAINS:
-            relations = chain.relations
-            for j, walked in enumerate(relations):
-                if walked == relation:
-                    self._through(view, chain, relations[:j], source, relations[j + 1 :], target)
+        for place in _EDGE_PLACES.get(relation, ()):
+            self._through(view, place, source, target)
+
+
+# A place in the chains: the relations behind it (walked back from it), those ahead of it (to
+# the asking users), and the rows' (case or item, field) of the chains that pass there. Chains
+# that pass a place the same way share it: one walk each way for all of them.
+_Place = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def _grouped(places: Iterable[tuple[_Chain, int, int]]) -> tuple[_Place, ...]:
+    # (chain, end of the relations behind the place, start of those ahead of it), grouped.
+    found: dict[tuple[tuple[str, ...], tuple[str, ...]], list[tuple[str, str]]] = {}
+    for chain, behind, ahead in places:
+        key = (chain.relations[:behind][::-1], chain.relations[ahead:])
+        found.setdefault(key, []).append((chain.on, chain.field))
+    return tuple((back, ahead, tuple(dict.fromkeys(kinds))) for (back, ahead), kinds in found.items())
+
+
+def _node_places(account: bool) -> tuple[_Place, ...]:
+    places = []
+    for chain in _CHAINS:
+        last = len(chain.relations)
+        at = set(chain.conditioned)
+        if account and chain.nodes[last] == "user":
+            at.add(last)
+        places += [(chain, i, i) for i in sorted(at)]
+    return _grouped(places)
+
+
+#: Where a fact about a user matters: with and without its account changed.
+_NODE_PLACES = {account: _node_places(account) for account in (True, False)}
+#: Where an edge of each relation is walked.
+_EDGE_PLACES = {
+    relation: _grouped(
+        (chain, j, j + 1)
+        for chain in _CHAINS
+        for j, walked in enumerate(chain.relations)
+        if walked == relation
+    )
+    for relation in _WALKED
+}
 
 
 def _kind(vb: OrgView, va: OrgView, node: str) -> str | None:
