@@ -484,6 +484,11 @@ def _kind(vb: OrgView, va: OrgView, node: str) -> str | None:
     return None
 
 
+def _ends(nodes: Iterable[str]) -> frozenset[str]:
+    # The org keeps a group's reps and a region's members as frozensets: compared as they are.
+    return nodes if type(nodes) is frozenset else frozenset(nodes)
+
+
 def _questions(changed: _Changed) -> _Questions:
     vb, va = changed.before, changed.after
     out = _Questions()
@@ -507,13 +512,13 @@ def _questions(changed: _Changed) -> _Questions:
         # Every edge of a walked relation at this node, in one snapshot and not the other.
         for relation in _WALKED:
             if kind in _SOURCE[relation]:
-                was, now = set(forward(vb, relation, node)), set(forward(va, relation, node))
+                was, now = _ends(forward(vb, relation, node)), _ends(forward(va, relation, node))
                 for target in was - now:
                     out.edge(vb, relation, node, target)
                 for target in now - was:
                     out.edge(va, relation, node, target)
             if kind == _TARGET[relation]:
-                was, now = set(reverse(vb, relation, node)), set(reverse(va, relation, node))
+                was, now = _ends(reverse(vb, relation, node)), _ends(reverse(va, relation, node))
                 for source in was - now:
                     out.edge(vb, relation, source, node)
                 for source in now - was:
