@@ -448,7 +448,9 @@ def _grouped(places: Iterable[tuple[_Chain, int, int]]) -> tuple[_Place, ...]:
     for chain, behind, ahead in places:
         key = (chain.relations[:behind][::-1], chain.relations[ahead:])
         found.setdefault(key, []).append((chain.on, chain.field))
-    return tuple((back, ahead, tuple(dict.fromkeys(kinds))) for (back, ahead), kinds in found.items())
+    return tuple(
+        (back, ahead, tuple(dict.fromkeys(kinds))) for (back, ahead), kinds in found.items()
+    )
 
 
 def _node_places(account: bool) -> tuple[_Place, ...]:
