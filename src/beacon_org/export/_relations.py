@@ -240,13 +240,13 @@ def _differing_edges(
         if kind in targets:
             was = _NONE if before is None else _ids(reverse(before, relation, oid))
             now = _NONE if after is None else _ids(reverse(after, relation, oid))
-            if was != now:
+            if was is not now and was != now:
                 gone += [(source, sid, relation, kind, oid, None) for sid in was - now]
                 came += [(source, sid, relation, kind, oid, None) for sid in now - was]
         if source == kind:
             was = _NONE if before is None else _ids(forward(before, relation, oid))
             now = _NONE if after is None else _ids(forward(after, relation, oid))
-            if was != now:
+            if was is not now and was != now:
                 for view, ends, out in ((before, was - now, gone), (after, now - was, came)):
                     for tid in ends:  # none when the snapshot lacks ``oid`` (view is None)
                         assert view is not None

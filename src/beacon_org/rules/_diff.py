@@ -513,18 +513,21 @@ def _questions(changed: _Changed) -> _Questions:
                 out.node(view, node, account=account)
         # Every edge of a walked relation at this node, in one snapshot and not the other.
         for relation in _WALKED:
+            # (the same frozenset on both sides, shared by the snapshots, is not compared)
             if kind in _SOURCE[relation]:
                 was, now = _ends(forward(vb, relation, node)), _ends(forward(va, relation, node))
-                for target in was - now:
-                    out.edge(vb, relation, node, target)
-                for target in now - was:
-                    out.edge(va, relation, node, target)
+                if was is not now:
+                    for target in was - now:
+                        out.edge(vb, relation, node, target)
+                    for target in now - was:
+                        out.edge(va, relation, node, target)
             if kind == _TARGET[relation]:
                 was, now = _ends(reverse(vb, relation, node)), _ends(reverse(va, relation, node))
-                for source in was - now:
-                    out.edge(vb, relation, source, node)
-                for source in now - was:
-                    out.edge(va, relation, source, node)
+                if was is not now:
+                    for source in was - now:
+                        out.edge(vb, relation, source, node)
+                    for source in now - was:
+                        out.edge(va, relation, source, node)
     return out
 
 
