@@ -141,28 +141,62 @@ def test_the_neighbours_walked_from_the_table_are_the_hand_written_ones(org: bo.
         assert asked - {uid} == hand_written_neighbours(org, uid), uid
 
 
+@contextmanager
+def items_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every custodian whose items diff_access reads from its ItemIndex, in order."""
+    read: list[str] = []
+    for name in ("held_by", "ids_held_by", "usable_of"):
+        original = getattr(bo.ItemIndex, name)
+
+        def reading(self: bo.ItemIndex, custodian: str, original: Any = original) -> Any:
+            read.append(custodian)
+            return original(self, custodian)
+
+        monkeypatch.setattr(bo.ItemIndex, name, reading)
+    yield read
+
+
+@pytest.mark.parametrize("as_index", [False, True])
 def test_turning_sharing_off_reads_only_the_distributors_items(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, as_index: bool
 ) -> None:
     org, index = big_org()
     org = org.set_shared_inventory("dist-3", True)
     holders = sorted(u for u, user in org.users.items() if user.role.has_region)
-    items = [bo.InventoryItem(f"i-{u}-{n}", u) for u in holders for n in range(3)]
-    built: list[int] = []
-    original = bo.Custody.__init__
-
-    def init(self: bo.Custody, org: bo.Org, items: Any = ()) -> None:
-        items = list(items)
-        built.append(len(items))
-        original(self, org, items)
-
-    monkeypatch.setattr(bo.Custody, "__init__", init)
-    with counted(monkeypatch) as asked:
+    rows = [bo.InventoryItem(f"i-{u}-{n}", u) for u in holders for n in range(3)]
+    items = bo.ItemIndex(rows) if as_index else rows
+    with counted(monkeypatch) as asked, items_read(monkeypatch) as read:
         diff = bo.diff_access(
             org, org.set_shared_inventory("dist-3", False), cases=index, items=items
         )
     assert {c.user for c in diff.lost} == set(org.reps_of("dist-3"))
     assert {c.object for c in diff.lost} == {f"i-dist-3-{n}" for n in range(3)}
-    # the rules are asked about the distributor's three items only, before and after; no case
-    assert built == [3, 3]
+    # only the distributor's items are read (for use and for view), whatever the number of
+    # items and custodians; no case is asked about
+    assert set(read) == {"dist-3"}
+    assert len(read) == 2
+    assert len(holders) > 50
     assert asked == []
+
+
+def test_moving_a_rep_reads_only_the_items_of_its_own_and_its_two_pools(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    org, index = big_org()
+    org = org.set_shared_inventory("dist-0", True).set_shared_inventory("dist-1", True)
+    holders = sorted(u for u, user in org.users.items() if user.role.has_region)
+    items = bo.ItemIndex([bo.InventoryItem(f"i-{u}-{n}", u) for u in holders for n in range(2)])
+    after = org.unassign_rep("rep-0-3").assign_rep("rep-0-3", "dist-1")
+    with items_read(monkeypatch) as read:
+        diff = bo.diff_access(org, after, cases=index, items=items)
+    monkeypatch.undo()
+    assert diff == bo.diff_access(org, after, cases=index, items=list(items))
+    # The rep changes pools; dist-0 stops and dist-1 starts seeing the rep's own items.
+    pools = {c.object for c in diff.lost | diff.gained if c.user == "rep-0-3"}
+    assert pools == {f"i-{d}-{n}" for d in ("dist-0", "dist-1") for n in range(2)}
+    assert {(c.user, c.object) for c in diff.lost if c.permission == "view_item"} >= {
+        ("dist-0", "i-rep-0-3-0")
+    }
+    # Each custodian's items read once per permission, only the three the change concerns.
+    assert set(read) == {"dist-0", "dist-1", "rep-0-3"}
+    assert len(read) == len(set(read)) + 2  # the pools for use and for view, the rep's for view

@@ -164,6 +164,10 @@ _FLAGS: dict[tuple[str, str], Callable[[Any, Any], bool | str]] = {  # (view, ro
 }
 
 
+#: What an export of the project's own rule table writes (its model is compiled at import too).
+_RULES_PLAN = _Plan(model_of(RULES))
+
+
 def _row_facts(
     plan: _Plan, rtype: str, view: OrgView | None, rows: Iterable[Any]
 ) -> Iterator[Fact]:
@@ -219,30 +223,84 @@ def _org_facts(plan: _Plan, view: OrgView) -> Iterator[Fact]:
         yield from _edges_at(plan, view, "region", region_id, both=False)
 
 
+def _plan_of(rules: RuleTable) -> _Plan:
+    return _RULES_PLAN if rules is RULES else _Plan(model_of(rules))
+
+
+def _differing_edges(
+    plan: _Plan, before: OrgView | None, after: OrgView | None, kind: str, oid: str
+) -> tuple[list[Fact], list[Fact]]:
+    # The org's relationships that start or end at ``oid`` (of type ``kind``; None: a snapshot
+    # without it) in one snapshot and not the other: the ids at the far end are compared as sets
+    # and only the differing ones rendered. A relationship is its two ends and its relation, so
+    # one in both snapshots is the same in both.
+    gone: list[Fact] = []
+    came: list[Fact] = []
+    for source, relation, targets in plan.org_edges:
+        if kind in targets:
+            was = _NONE if before is None else _ids(reverse(before, relation, oid))
+            now = _NONE if after is None else _ids(reverse(after, relation, oid))
+            if was is not now and was != now:
+                gone += [(source, sid, relation, kind, oid, None) for sid in was - now]
+                came += [(source, sid, relation, kind, oid, None) for sid in now - was]
+        if source == kind:
+            was = _NONE if before is None else _ids(forward(before, relation, oid))
+            now = _NONE if after is None else _ids(forward(after, relation, oid))
+            if was is not now and was != now:
+                for view, ends, out in ((before, was - now, gone), (after, now - was, came)):
+                    for tid in ends:  # none when the snapshot lacks ``oid`` (view is None)
+                        assert view is not None
+                        stype = targets[0] if len(targets) == 1 else _kind(view, tid)
+                        out.append((source, oid, relation, stype, tid, None))
+    return gone, came
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _ids(ends: Iterable[str]) -> frozenset[str]:
+    # The org keeps a group's reps and a region's members as frozensets: compared as they are.
+    return ends if type(ends) is frozenset else frozenset(ends)
+
+
 def changed_org_triples(
     before: Org, after: Org, rules: RuleTable = RULES
 ) -> tuple[set[Triple], set[Triple]]:
-    """Return the relationships of ``before`` and of ``after`` that the change between them can touch.
+    """Return relationships of ``before`` and of ``after`` whose difference is the change's.
 
     A relationship of the org joins two ids, or is a user's own fact; it can differ between the
-    snapshots only when one of its ids is among :meth:`~beacon_org.Org.changed_ids`. Rendering,
-    on both sides, every relationship that starts or ends at one of those ids gives every
-    relationship that differs, and what the rest render is the same on both sides: the difference
-    of the two sets is the difference of the two full exports.
+    snapshots only when one of its ids is among :meth:`~beacon_org.Org.changed_ids`. For each of
+    those ids, a user's own facts are rendered on both sides when its record or its sharing
+    differs, and of the relationships that start or end there only those in one snapshot and not
+    the other (their far ends compared as id sets). What is left out is the same on both sides:
+    the difference of the two sets is the difference of the two full exports, and the cost
+    follows the relationships that change, not the size of the groups or regions they touch.
     """
-    plan = _Plan(model_of(rules))
+    plan = _plan_of(rules)
     enc = _Encoders()
     old: set[Triple] = set()
     new: set[Triple] = set()
+    vb, va = before.view, after.view
     for oid in before.changed_ids(after):
-        for org, out in ((before, old), (after, new)):
-            view = org.view
-            user = view.users.get(oid)
-            if user is not None:
-                out.update(map(enc, _user_facts(plan, view, user)))
-                out.update(map(enc, _edges_at(plan, view, "user", oid, both=True)))
-            if oid in view.regions:
-                out.update(map(enc, _edges_at(plan, view, "region", oid, both=True)))
+        was, now = vb.users.get(oid), va.users.get(oid)
+        if was is not None or now is not None:
+            if (was is not now and was != now) or ((oid in vb.sharing) != (oid in va.sharing)):
+                if was is not None:
+                    old.update(map(enc, _user_facts(plan, vb, was)))
+                if now is not None:
+                    new.update(map(enc, _user_facts(plan, va, now)))
+            gone, came = _differing_edges(
+                plan, vb if was is not None else None, va if now is not None else None, "user", oid
+            )
+            old.update(map(enc, gone))
+            new.update(map(enc, came))
+        region_before, region_after = oid in vb.regions, oid in va.regions
+        if region_before or region_after:
+            gone, came = _differing_edges(
+                plan, vb if region_before else None, va if region_after else None, "region", oid
+            )
+            old.update(map(enc, gone))
+            new.update(map(enc, came))
     return old, new
 
 
@@ -333,7 +391,7 @@ def changed_triples(
     others are checked as :func:`case_records` does, and only those added, removed or whose facts
     changed are rendered.
     """
-    plan = _Plan(model_of(rules))
+    plan = _plan_of(rules)
     old, new = changed_org_triples(before, after, rules)
     enc = _Encoders()
     if after_cases is not None:
@@ -355,7 +413,7 @@ def facts(
     Raises :class:`~beacon_org.InvalidValueError` for a malformed case or item, before any is
     yielded.
     """
-    plan = _Plan(model_of(rules))
+    plan = _plan_of(rules)
     case_facts, item_facts = case_records(cases), item_records(items)
     yield from _org_facts(plan, org.view)
     yield from _case_facts(plan, case_facts)

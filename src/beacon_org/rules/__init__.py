@@ -4,6 +4,7 @@ from .. import _public
 from ._case_index import CaseIndex
 from ._custody import Custody
 from ._diff import PERMISSIONS, AccessChange, AccessDiff, AccessLine, diff_access
+from ._item_index import ItemIndex
 from ._records import Decision, Finding, Severity
 from ._setup import (
     READINESS_STEPS,
@@ -29,6 +30,7 @@ __all__ = [
     "Custody",
     "Decision",
     "Finding",
+    "ItemIndex",
     "Readiness",
     "ReadinessStep",
     "Settlement",

@@ -11,7 +11,7 @@ asked: the cost follows the change, not the org.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -28,9 +28,9 @@ from .._org import (
     unchecked_with_user,
 )
 from ._case_index import CaseIndex
-from ._custody import Custody
-from ._rows import item_records
-from ._table import RULES
+from ._compile import Compiled, bars_of
+from ._item_index import ItemIndex
+from ._table import ACTING, RULES
 from ._visibility import Visibility
 from ._walk import forward, reverse
 
@@ -306,32 +306,29 @@ def _steps(before: Org, after: Org) -> list[_Step]:
 class _Alone:
     """The org with one change alone, and the rules' answers on it, built when first asked."""
 
-    def __init__(self, step: _Step, base: Org, records: list[InventoryItem]) -> None:
+    def __init__(self, step: _Step, base: Org, items: Mapping[str, InventoryItem]) -> None:
         self.step = step
-        self._base, self._records = base, records
-        self._rules: tuple[Visibility, Custody] | None = None
-        self._inventory: dict[tuple[str, str], frozenset[str]] = {}
+        self._base, self._items = base, items
+        self._rules: tuple[Visibility, Compiled] | None = None
+        self._holders: dict[tuple[str, str], _Holders] = {}
 
     def answer(self, uid: str, permission: str, obj: Any) -> bool:
         """The answer to ``uid``'s ``permission`` on ``obj`` with this change alone."""
         if self._rules is None:
             org = self.step.make(self._base)
-            # Whether a user may use or view an item depends on that item's record alone: only
-            # the items whose access changed are read.
-            self._rules = (Visibility(org), Custody(org, self._records))
-        vis, custody = self._rules
+            self._rules = (Visibility(org), Compiled(org.view, RULES))
+        vis, compiled = self._rules
         if permission == "view_case":
             return vis.can_view_case(uid, obj).allowed
         if permission == "edit_case":
             return vis.can_view_case(uid, obj).allowed and vis.can_edit_case(uid, obj).allowed
+        # Whether a user may use or view an item depends on the item's custodian alone (and,
+        # for use, on the item being active and not on hold: an item whose use changed is).
         key = (uid, permission)
-        if key not in self._inventory:
-            self._inventory[key] = (
-                custody.usable_inventory(uid)
-                if permission == "use_item"
-                else custody.visible_inventory(uid)
-            )
-        return obj in self._inventory[key]
+        if key not in self._holders:
+            self._holders[key] = _granted_holders(compiled, permission, uid)
+        holders = self._holders[key]
+        return holders is None or self._items[obj].custodian in holders
 
 
 # --- whose access runs through what changed, walked from the rule table --------------------------
@@ -396,22 +393,29 @@ class _Questions:
 
     def __init__(self) -> None:
         self.rows: dict[str, set[_Rows]] = {}
+        # Chains share their relations (a case's representative and sub-rep, a case's and an
+        # item's): each walk is made once per call.
+        self._walks: dict[tuple[int, tuple[str, ...], str, bool], set[str]] = {}
 
-    def _through(
-        self,
-        view: OrgView,
-        chain: _Chain,
-        back: tuple[str, ...],
-        start: str,
-        ahead: tuple[str, ...],
-        end: str,
-    ) -> None:
-        # The users the relations ``ahead`` lead to from ``end`` are asked about the rows whose
-        # chain reaches ``start`` by the relations ``back``.
-        askers = _walk(view, ahead, end, forward)
+    def _walk(self, view: OrgView, relations: tuple[str, ...], start: str, ahead: bool) -> set[str]:
+        key = (id(view), relations, start, ahead)
+        found = self._walks.get(key)
+        if found is None:
+            found = self._walks[key] = _walk(view, relations, start, forward if ahead else reverse)
+        return found
+
+    def _through(self, view: OrgView, place: _Place, start: str, end: str) -> None:
+        # The users the relations ahead of the place lead to from ``end`` are asked about the
+        # rows whose chains reach ``start`` by the relations behind it.
+        back, ahead, kinds = place
+        askers = self._walk(view, ahead, end, True)
         if not askers:
             return
-        rows = {(chain.on, chain.field, first) for first in _walk(view, back[::-1], start, reverse)}
+        rows = {
+            (on, field, first)
+            for first in self._walk(view, back, start, False)
+            for on, field in kinds
+        }
         if rows:
             for asker in askers:
                 self.rows.setdefault(asker, set()).update(rows)
@@ -423,22 +427,55 @@ class _Questions:
         ``account``) and the conditions it puts on nodes before it (a shared pool's distributor
         sharing and active), so those are the places in a chain where ``uid`` matters.
         """
-        for chain in _CHAINS:
-            last = len(chain.relations)
-            places = set(chain.conditioned)
-            if account and chain.nodes[last] == "user":
-                places.add(last)
-            for i in places:
-                relations = chain.relations
-                self._through(view, chain, relations[:i], uid, relations[i:], uid)
+        for place in _NODE_PLACES[account]:
+            self._through(view, place, uid, uid)
 
     def edge(self, view: OrgView, relation: str, source: str, target: str) -> None:
         """The edge ``source -relation-> target`` is in ``view`` only: every chain that walks it."""
-        for chain in _CHAINS:
-            relations = chain.relations
-            for j, walked in enumerate(relations):
-                if walked == relation:
-                    self._through(view, chain, relations[:j], source, relations[j + 1 :], target)
+        for place in _EDGE_PLACES.get(relation, ()):
+            self._through(view, place, source, target)
+
+
+# A place in the chains: the relations behind it (walked back from it), those ahead of it (to
+# the asking users), and the rows' (case or item, field) of the chains that pass there. Chains
+# that pass a place the same way share it: one walk each way for all of them.
+_Place = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def _grouped(places: Iterable[tuple[_Chain, int, int]]) -> tuple[_Place, ...]:
+    # (chain, end of the relations behind the place, start of those ahead of it), grouped.
+    found: dict[tuple[tuple[str, ...], tuple[str, ...]], list[tuple[str, str]]] = {}
+    for chain, behind, ahead in places:
+        key = (chain.relations[:behind][::-1], chain.relations[ahead:])
+        found.setdefault(key, []).append((chain.on, chain.field))
+    return tuple(
+        (back, ahead, tuple(dict.fromkeys(kinds))) for (back, ahead), kinds in found.items()
+    )
+
+
+def _node_places(account: bool) -> tuple[_Place, ...]:
+    places = []
+    for chain in _CHAINS:
+        last = len(chain.relations)
+        at = set(chain.conditioned)
+        if account and chain.nodes[last] == "user":
+            at.add(last)
+        places += [(chain, i, i) for i in sorted(at)]
+    return _grouped(places)
+
+
+#: Where a fact about a user matters: with and without its account changed.
+_NODE_PLACES = {account: _node_places(account) for account in (True, False)}
+#: Where an edge of each relation is walked.
+_EDGE_PLACES = {
+    relation: _grouped(
+        (chain, j, j + 1)
+        for chain in _CHAINS
+        for j, walked in enumerate(chain.relations)
+        if walked == relation
+    )
+    for relation in _WALKED
+}
 
 
 def _kind(vb: OrgView, va: OrgView, node: str) -> str | None:
@@ -447,6 +484,11 @@ def _kind(vb: OrgView, va: OrgView, node: str) -> str | None:
     if node in vb.regions or node in va.regions:
         return "region"
     return None
+
+
+def _ends(nodes: Iterable[str]) -> frozenset[str]:
+    # The org keeps a group's reps and a region's members as frozensets: compared as they are.
+    return nodes if type(nodes) is frozenset else frozenset(nodes)
 
 
 def _questions(changed: _Changed) -> _Questions:
@@ -471,18 +513,21 @@ def _questions(changed: _Changed) -> _Questions:
                 out.node(view, node, account=account)
         # Every edge of a walked relation at this node, in one snapshot and not the other.
         for relation in _WALKED:
+            # (the same frozenset on both sides, shared by the snapshots, is not compared)
             if kind in _SOURCE[relation]:
-                was, now = set(forward(vb, relation, node)), set(forward(va, relation, node))
-                for target in was - now:
-                    out.edge(vb, relation, node, target)
-                for target in now - was:
-                    out.edge(va, relation, node, target)
+                was, now = _ends(forward(vb, relation, node)), _ends(forward(va, relation, node))
+                if was is not now:
+                    for target in was - now:
+                        out.edge(vb, relation, node, target)
+                    for target in now - was:
+                        out.edge(va, relation, node, target)
             if kind == _TARGET[relation]:
-                was, now = set(reverse(vb, relation, node)), set(reverse(va, relation, node))
-                for source in was - now:
-                    out.edge(vb, relation, source, node)
-                for source in now - was:
-                    out.edge(va, relation, source, node)
+                was, now = _ends(reverse(vb, relation, node)), _ends(reverse(va, relation, node))
+                if was is not now:
+                    for source in was - now:
+                        out.edge(vb, relation, source, node)
+                    for source in now - was:
+                        out.edge(va, relation, source, node)
     return out
 
 
@@ -505,23 +550,40 @@ def _cases(index: CaseIndex, rows: Collection[_Rows]) -> dict[str, Case]:
     return found
 
 
-class _ItemIndex:
-    def __init__(self, items: Iterable[Any]) -> None:
-        self.items: dict[str, InventoryItem] = item_records(items)
-        self.by_custodian: dict[str, list[str]] = {}
-        for record in self.items.values():
-            self.by_custodian.setdefault(record.custodian, []).append(record.id)
+# The custodians whose items a permission grants a user; None: every custodian (a grant through
+# the organisation: an org-wide user views every item).
+_Holders = frozenset[str] | None
+_NO_HOLDERS: frozenset[str] = frozenset()
 
-    def named(self, rows: Collection[_Rows]) -> set[str]:
-        """The ids of the items ``rows`` name."""
-        found: set[str] = set()
-        for on, field, first in rows:
-            if on != "item":
-                continue
-            if field == "org":
-                return set(self.items)
-            found.update(self.by_custodian.get(first, ()))
-        return found
+
+def _granted_holders(compiled: Compiled, permission: str, uid: str) -> _Holders:
+    """The custodians whose items ``permission`` grants ``uid`` (None: all of them).
+
+    As :class:`Custody` answers ``usable_inventory`` (without a date) and ``visible_inventory``:
+    a user's access to an item follows from the item's custodian, through the user's compiled
+    look-up; the items themselves are not read.
+    """
+    user = compiled.view.users.get(uid)
+    if user is None or bars_of(user, ACTING):
+        return _NO_HOLDERS  # a user that may not act uses and sees no item: nothing to compile
+    look = compiled.look(permission, uid)
+    if look is None or look.acting is not None:
+        return _NO_HOLDERS
+    if look.every is not None:
+        return None
+    return dict(look.granting()).get("holder", _NO_HOLDERS)
+
+
+def _named_holders(held: ItemIndex, rows: Collection[_Rows]) -> Collection[str]:
+    """The custodians of the items ``rows`` name (every custodian for a grant through the org)."""
+    found: set[str] = set()
+    for on, field, first in rows:
+        if on != "item":
+            continue
+        if field == "org":
+            return held.custodians
+        found.add(first)
+    return found
 
 
 class _Collector:
@@ -533,7 +595,7 @@ class _Collector:
         if was != now:
             self.found.append((uid, permission, obj, now))
 
-    def diff(self, base: Callable[[], Org], records: list[InventoryItem]) -> AccessDiff:
+    def diff(self, base: Callable[[], Org], held: ItemIndex) -> AccessDiff:
         gained: set[AccessChange] = set()
         lost: set[AccessChange] = set()
         if len(self.steps) == 1:
@@ -541,10 +603,8 @@ class _Collector:
             alone: list[_Alone] = []
             only: str | None = self.steps[0].text
         else:
-            start = base()
-            changed = {obj for _uid, permission, obj, _now in self.found if permission in _ITEM}
-            held = [r for r in records if r.id in changed]
-            alone = [_Alone(step, start, held) for step in self.steps]
+            start, records = base(), held.items
+            alone = [_Alone(step, start, records) for step in self.steps]
             only = None
         for uid, permission, obj, now in self.found:
             cause = only
@@ -574,16 +634,16 @@ def diff_access(
     The cost follows the change, not the org: the rule table's grant chains say whose access can
     run through what changed (a user, or an edge such as a rep's group or a region's manager),
     and those users are asked only about the cases and items whose chain passes there. Pass the
-    cases as a :class:`CaseIndex` built once to keep them from being read on every call;
-    ``items`` cost one pass each call.
+    cases as a :class:`CaseIndex` and the items as an :class:`ItemIndex`, each built once, to
+    keep them from being read on every call; a list of either costs one pass over it each call.
 
     Parameters
     ----------
     before, after : Org
         Two snapshots, usually one derived from the other by changes.
-    cases : iterable of Case, optional
+    cases : CaseIndex or iterable of Case, optional
         Cases (or objects with the same attributes) to compare access to.
-    items : iterable of InventoryItem, optional
+    items : ItemIndex or iterable of InventoryItem, optional
         Inventory (or objects with the same attributes) to compare access to.
 
     Returns
@@ -604,13 +664,18 @@ def diff_access(
     [('view_case', 'c-200'), ('view_case', 'c-201')]
     >>> {c.cause for c in diff.lost}
     {'rep-b2 deactivated'}
+    >>> from beacon_org.testing import sample_items
+    >>> cases, items = bo.CaseIndex(sample_cases()), bo.ItemIndex(sample_items())  # built once
+    >>> moved = before.unassign_rep("rep-a2").assign_rep("rep-a2", "dist-b")
+    >>> bo.diff_access(before, moved, cases=cases, items=items)
+    <AccessDiff: 2 gained, 6 lost>
     """
     for name, org in (("before", before), ("after", after)):
         if not isinstance(org, Org):
             msg = f"diff_access() needs an Org as {name!r} (got {type(org).__name__})"
             raise InvalidValueError(msg, field=name, value=org)
     index = cases if isinstance(cases, CaseIndex) else CaseIndex(cases)
-    held = _ItemIndex(items)
+    held = items if isinstance(items, ItemIndex) else ItemIndex(items)
     changed = _Changed(before, after)
     if not changed.steps:
         return AccessDiff()
@@ -627,27 +692,29 @@ def diff_access(
             edit_now = view_now and vis_after.can_edit_case(uid, case).allowed
             out.add(uid, "edit_case", case, edit_was, edit_now)
 
-    records: list[InventoryItem] = []
-    if held.items:
-        # Custody is built over the items the questions name only: building it over every item
-        # would cost a pass over all of them, twice, for a change that touches a few.
-        named = {uid: held.named(rows) for uid, rows in questions.rows.items()}
-        records = [held.items[i] for i in sorted(set().union(*named.values()))]
-        custody_before = Custody(before, records)
-        custody_after = Custody(after, records)
-        for uid in sorted(u for u, ids in named.items() if ids):
-            for permission, was_set, now_set in (
-                (
-                    "use_item",
-                    custody_before.usable_inventory(uid),
-                    custody_after.usable_inventory(uid),
-                ),
-                (
-                    "view_item",
-                    custody_before.visible_inventory(uid),
-                    custody_after.visible_inventory(uid),
-                ),
-            ):
-                for item_id in was_set ^ now_set:
-                    out.add(uid, permission, item_id, item_id in was_set, item_id in now_set)
-    return out.diff(lambda: changed.base(before), records)
+    if len(held):
+        # An item's use and view follow from its custodian: each asked user's granted custodians
+        # are compared, and only the items of a custodian granted on one side are read.
+        compiled_before = Compiled(before.view, RULES)
+        compiled_after = Compiled(after.view, RULES)
+        readers = {"use_item": held.usable_of, "view_item": held.ids_held_by}
+        read: dict[tuple[str, str], frozenset[str]] = {}  # a custodian's items, read once
+        for uid in sorted(questions.rows):
+            holders = _named_holders(held, questions.rows[uid])
+            if not holders:
+                continue
+            for permission, ids_of in readers.items():
+                was = _granted_holders(compiled_before, permission, uid)
+                now = _granted_holders(compiled_after, permission, uid)
+                if was == now:
+                    continue
+                for holder in holders:
+                    had = was is None or holder in was
+                    has = now is None or holder in now
+                    if had != has:
+                        key = (permission, holder)
+                        if key not in read:
+                            read[key] = ids_of(holder)
+                        for item_id in read[key]:
+                            out.add(uid, permission, item_id, had, has)
+    return out.diff(lambda: changed.base(before), held)
