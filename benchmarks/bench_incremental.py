@@ -7,7 +7,7 @@ service workload's org (20,000 users, 50,000 cases and items; ``--quick``: 2,000
   a rep to another group, deactivate a rep, turn a sharing group's sharing off and deactivate
   its first rep), per access change found;
 - ``relationship_changes(before, after, cases, items)`` for the same changes, per relationship
-  written or deleted (each of these figures the mean of calls in a row, about 20 ms of them);
+  written or deleted;
 - one decision (``can_view_case`` on a new ``bo.Case``), measured in the same pass: the targets
   ask each change to cost at most 50 decisions per change found;
 - ``check_setup`` and readiness of every distributor group from one pass over the items (what
@@ -15,8 +15,7 @@ service workload's org (20,000 users, 50,000 cases and items; ``--quick``: 2,000
   50 and 2,000).
 
 Before any timing, ``diff_access`` over the indexes is checked to give the answer it gives over
-the lists of cases and items, and readiness of every group the answer of ``readiness`` asked per
-group.
+the lists of cases and items, and readiness of every group the answer of ``readiness`` asked per group.
 """
 
 from __future__ import annotations
@@ -75,15 +74,6 @@ class ChangesJob:
             self.found[name] = len(indexed)
             rel = relationship_changes(w.org, after, w.cases, w.items)
             self.relationships[name] = len(rel.writes) + len(rel.deletes)
-        # A figure below a millisecond is the mean of calls in a row (as the decision is the mean
-        # of 5,000): one call after other work costs up to about twice as much (cold caches),
-        # which would measure the machine, not the change. About 20 ms of calls per figure.
-        self.calls: dict[str, int] = {}
-        for figure, call in self.change_calls():
-            start = time.process_time_ns()
-            call()
-            took = time.process_time_ns() - start
-            self.calls[figure] = max(1, min(100, round(20e6 / max(took, 1))))
         self.questions = list(w.case_questions[:5_000])
         setup = bo.from_dict(
             org_data(users=setup_users, distributors=setup_groups, regions=setup_groups // 2)
@@ -102,7 +92,7 @@ class ChangesJob:
         )
 
     def one_pass(self, p: int) -> dict[str, float]:
-        out = {}
+        w, out = self.w, {}
         cases = [
             bo.Case(f"{c.id}.{p}", c.representative, sub_rep=c.sub_rep, facility=c.facility)
             for _, c in self.questions
@@ -112,20 +102,21 @@ class ChangesJob:
         for (user_id, _), case in zip(self.questions, cases, strict=True):
             ask(user_id, case)
         out[t.DECISION] = (time.process_time_ns() - start) / len(cases)
-        for figure, call in self.change_calls():
-            calls = self.calls[figure]
+        for name, after in self.changes.items():
             start = time.process_time_ns()
-            for _ in range(calls):
-                call()
-            out[figure] = (time.process_time_ns() - start) / calls
+            bo.diff_access(w.org, after, cases=self.index, items=self.item_index)
+            out[t.diff_figure(name)] = time.process_time_ns() - start
+            start = time.process_time_ns()
+            relationship_changes(w.org, after, w.cases, w.items)
+            out[t.relationships_figure(name)] = time.process_time_ns() - start
         start = time.process_time_ns()
         bo.check_setup(self.setup_org, self.setup_items, on=ON)
         readiness_of_every_group(self.setup_org, self.setup_items, on=ON)
         out[t.SETUP] = time.process_time_ns() - start
         return out
 
-    def change_calls(self) -> list[tuple[str, Callable[[], object]]]:
-        """diff_access and relationship_changes for each change, by figure."""
+    def hot_calls(self) -> list[tuple[str, Callable[[], object]]]:
+        """The calls a profile of this job looks at: one of each per change, check_setup."""
         w, out = self.w, []
         for name, after in self.changes.items():
             out.append(
@@ -142,11 +133,6 @@ class ChangesJob:
                     lambda a=after: relationship_changes(w.org, a, w.cases, w.items),
                 )
             )
-        return out
-
-    def hot_calls(self) -> list[tuple[str, Callable[[], object]]]:
-        """The calls a profile of this job looks at: one of each per change, check_setup."""
-        out = self.change_calls()
         out.append(
             (
                 t.SETUP,
@@ -164,14 +150,12 @@ class ChangesJob:
         for name, values in samples.items():
             figure = Figure(name, min(values), sorted(values)[len(values) // 2])
             count = None
-            calls = self.calls.get(name, 1)
-            in_a_row = f"; mean of {calls} calls in a row" if calls > 1 else ""
             if name.startswith("diff_access"):
                 count = self.found[name.split(": ", 1)[1]]
-                figure.note = f"{count:,} access changes found{in_a_row}"
+                figure.note = f"{count:,} access changes found"
             elif name.startswith("relationship_changes"):
                 count = self.relationships[name.split(": ", 1)[1]]
-                figure.note = f"{count:,} relationships written or deleted{in_a_row}"
+                figure.note = f"{count:,} relationships written or deleted"
             if count:
                 per = best[name] / count
                 judged[t.per_change(name)] = per
@@ -183,10 +167,8 @@ class ChangesJob:
             f"diff_access and relationship_changes on the service workload's org "
             f"({len(w.org.users):,} users, {len(w.cases):,} cases indexed once with "
             f"`bo.CaseIndex`, {len(w.items):,} items indexed once with `bo.ItemIndex`), one change "
-            "each; one decision is `can_view_case` on a new `bo.Case` (the mean of 5,000), "
-            "measured in the same pass. Every figure once per pass, CPU time, collector on; a "
-            "change's figure is the mean of as many calls in a row as take about 20 ms (a single "
-            "call right after other work costs up to about twice as much: cold caches).",
+            "each; one decision is `can_view_case` on a new `bo.Case`, measured in the same pass. "
+            "Every figure once per pass, CPU time, collector on.",
             f"check_setup and readiness of every group: {len(org.users):,} users, "
             f"{len(org.distributors):,} groups (half sharing), {len(self.setup_items):,} items, "
             "readiness from one pass over the items (`readiness_of_every_group`, what "
