@@ -85,6 +85,8 @@ class PMap(Mapping[K, V]):
         Only the shards the two maps do not share are compared, so two snapshots a few changes
         apart cost those changes, not the size of the maps.
         """
+        if self._shards is other._shards:  # the same map (a change that did not touch it)
+            return
         for old, new in zip(self._shards, other._shards, strict=True):
             if old is not new:
                 for key in old.keys() | new.keys():
