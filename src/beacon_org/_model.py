@@ -163,7 +163,7 @@ def _frozen_ids(field: str, value: object) -> frozenset[str]:
         except TypeError:
             raise _fail(field, value, "a collection of strings") from None
     # map(type, ...) keeps the member check in C: this runs for every user of a 100,000-user load.
-    if out and (not set(map(type, out)) <= _STR_ONLY or "" in out):
+    if out and (not _STR_ONLY.issuperset(map(type, out)) or "" in out):
         raise _fail(field, value, "a collection of non-empty strings")
     return out
 
@@ -238,7 +238,10 @@ def _optional_date(_inst: object, _attr: object, value: _dt.date | None) -> None
 # --- records ---------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+_NO_IDS: frozenset[str] = frozenset()
+
+
+@attrs.frozen(kw_only=True, init=False)
 class User:
     """A Beacon user account. Email and role never change once the user exists.
 
@@ -254,27 +257,73 @@ class User:
     role: Role = attrs.field(converter=to_role)
     name: str = ""
     region: str | None = None
-    facilities: frozenset[str] = attrs.field(default=frozenset(), converter=to_facilities)
-    directory_records: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_directory_records
-    )
+    facilities: frozenset[str] = attrs.field(default=_NO_IDS, converter=to_facilities)
+    directory_records: frozenset[str] = attrs.field(default=_NO_IDS, converter=to_directory_records)
     training_complete: bool = False
     active: bool = True
     custodian_only: bool = False
 
-    def __attrs_post_init__(self) -> None:
-        # One check for the plain fields instead of a validator each: loading 100,000 users calls
-        # this 100,000 times, and seven validator calls per user cost more than the rest of it.
-        if type(self.id) is not str or not self.id:
-            raise _fail("id", self.id, "a non-empty string")
-        if type(self.name) is not str:
-            raise _fail("name", self.name, "a string")
-        if self.region is not None and (type(self.region) is not str or not self.region):
-            raise _fail("region", self.region, "a non-empty string or None")
-        for field in ("training_complete", "active", "custodian_only"):
-            value = getattr(self, field)
-            if type(value) is not bool:
-                raise _fail(field, value, "True or False")
+    # Written out rather than generated, as Case's is: loading 100,000 users builds 100,000 of
+    # them, and the generated one (a converter call per field, then a check of the plain fields)
+    # was about half of a load. The fields' converters run in field order (email, role,
+    # facilities, directory records), each inline when its value is the common one and through
+    # the converter, with its message, otherwise; then one check covers the plain fields, and
+    # only when it fails does the field-by-field check say which is wrong.
+    def __init__(
+        self,
+        *,
+        id: str,
+        email: str,
+        role: Role | str,
+        name: str = "",
+        region: str | None = None,
+        facilities: Iterable[str] = _NO_IDS,
+        directory_records: Iterable[str] = _NO_IDS,
+        training_complete: bool = False,
+        active: bool = True,
+        custodian_only: bool = False,
+    ) -> None:
+        if type(email) is str:
+            checked_email = email.strip().lower()
+            if _EMAIL.fullmatch(checked_email) is None:
+                checked_email = _email(email)
+        else:
+            checked_email = _email(email)
+        try:
+            checked_role = _ROLES[role]
+        except (KeyError, TypeError):
+            checked_role = to_role(role)
+        # An empty list (as to_dict writes no ids) is the default, without a call.
+        if facilities is not _NO_IDS:
+            if type(facilities) is list and not facilities:
+                facilities = _NO_IDS
+            else:
+                facilities = _frozen_ids("facilities", facilities)
+        if directory_records is not _NO_IDS:
+            if type(directory_records) is list and not directory_records:
+                directory_records = _NO_IDS
+            else:
+                directory_records = _frozen_ids("directory_records", directory_records)
+        if not (
+            type(id) is str
+            and id
+            and type(name) is str
+            and (region is None or (type(region) is str and region))
+            and type(training_complete) is bool
+            and type(active) is bool
+            and type(custodian_only) is bool
+        ):
+            _check_user(id, name, region, training_complete, active, custodian_only)
+        _set_id(self, id)
+        _set_email(self, checked_email)
+        _set_role(self, checked_role)
+        _set_name(self, name)
+        _set_region(self, region)
+        _set_facilities(self, facilities)
+        _set_directory_records(self, directory_records)
+        _set_training_complete(self, training_complete)
+        _set_active(self, active)
+        _set_custodian_only(self, custodian_only)
 
     @property
     def locked(self) -> bool:
@@ -298,6 +347,62 @@ class User:
         """
         flags = ("deactivated",) if not self.active else ("locked",) if self.locked else ()
         return (*flags, "custodian-only") if self.custodian_only else flags
+
+
+# Each field's slot is set through its own descriptor: object.__setattr__, which a frozen class
+# needs otherwise, costs about twice as much, ten times per user. The check below stops the import
+# if User's fields ever change.
+_USER_FIELDS = (
+    "id",
+    "email",
+    "role",
+    "name",
+    "region",
+    "facilities",
+    "directory_records",
+    "training_complete",
+    "active",
+    "custodian_only",
+)
+if tuple(f.name for f in attrs.fields(User)) != _USER_FIELDS:  # pragma: no cover
+    msg = "User's fields changed: update User.__init__ in _model.py"
+    raise RuntimeError(msg)
+(
+    _set_id,
+    _set_email,
+    _set_role,
+    _set_name,
+    _set_region,
+    _set_facilities,
+    _set_directory_records,
+    _set_training_complete,
+    _set_active,
+    _set_custodian_only,
+) = (vars(User)[name].__set__ for name in _USER_FIELDS)
+
+
+def _check_user(
+    user_id: object,
+    name: object,
+    region: object,
+    training_complete: object,
+    active: object,
+    custodian_only: object,
+) -> None:
+    # The field-by-field checks of a User's plain fields, in field order, raising what is wrong.
+    if type(user_id) is not str or not user_id:
+        raise _fail("id", user_id, "a non-empty string")
+    if type(name) is not str:
+        raise _fail("name", name, "a string")
+    if region is not None and (type(region) is not str or not region):
+        raise _fail("region", region, "a non-empty string or None")
+    for field, value in (
+        ("training_complete", training_complete),
+        ("active", active),
+        ("custodian_only", custodian_only),
+    ):
+        if type(value) is not bool:
+            raise _fail(field, value, "True or False")
 
 
 @attrs.frozen(kw_only=True)

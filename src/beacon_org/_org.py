@@ -1039,32 +1039,30 @@ def org_from_checked_parts(
     *,
     users: dict[str, User],
     regions: dict[str, Region],
+    emails: dict[str, str],
     distributor_of: dict[str, str],
+    reps: dict[str, frozenset[str]],
+    members: dict[str, set[str]],
     sharing: Iterable[str],
     settings: OrgSettings,
 ) -> Org:
     """An org holding exactly these parts, whose every rule the caller has already checked.
 
-    ``from_dict`` checks the data and calls this: the look-ups are derived in one pass each
-    instead of one change at a time. Nothing is checked here, so nothing else may call it.
+    ``from_dict`` checks the data and calls this with the look-ups it derived while checking
+    (``emails``: email -> user id; ``reps``: distributor -> its reps, none empty; ``members``:
+    region -> the ids of the users whose region it is), instead of one change at a time. Nothing
+    is checked here, so nothing else may call it.
     """
-    members: dict[str, set[str]] = {}
-    for user in users.values():
-        if user.region is not None:
-            members.setdefault(user.region, set()).add(user.id)
     managed: dict[str, set[str]] = {}
     for region in regions.values():
         if region.manager is not None:
             managed.setdefault(region.manager, set()).add(region.id)
-    reps: dict[str, set[str]] = {}
-    for rep, distributor in distributor_of.items():
-        reps.setdefault(distributor, set()).add(rep)
     org = Org.__new__(Org)
     org._users = PMap(users)
     org._regions = PMap(regions)
-    org._emails = PMap((u.email, u.id) for u in users.values())
+    org._emails = PMap(emails)
     org._distributor_of = PMap(distributor_of)
-    org._reps = PMap((k, frozenset(v)) for k, v in reps.items())
+    org._reps = PMap(reps)
     org._members = PMap((k, frozenset(v)) for k, v in members.items())
     org._managed = PMap((k, frozenset(v)) for k, v in managed.items())
     org._sharing = PMap((d, True) for d in sharing)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
@@ -33,9 +33,11 @@ __all__ = [
 FORMAT_VERSION = 1
 
 T = TypeVar("T")
-_USER_FIELDS = frozenset(a.name for a in attrs.fields(User))
 _TOP_KEYS = ("version", "settings", "regions", "users", "groups")
 _GROUP_KEYS = frozenset({"distributor", "reps", "shared_inventory"})
+_HAS_REGION = frozenset(role for role in Role if role.has_region)
+_STR_ONLY = frozenset({str})
+_ROLE_OF = operator.attrgetter("role")
 
 
 def _passthrough(value: Any, _type: Any) -> Any:
@@ -232,26 +234,28 @@ def _from_dict(data: Any) -> Org:
     emails: dict[str, str] = {}
     user_rows = _list(data, "users")
     for i, row in enumerate(user_rows):
-        # The loop of a large load: for a plain dict of known fields the record's own converters
-        # and checks are the whole of structuring, so good rows skip cattrs' dispatch; a row's
-        # path is only written out, by _structure, when something about it is wrong.
+        # The loop of a large load: for a plain dict the record's own converters and checks are
+        # the whole of structuring, so good rows skip cattrs' dispatch (User takes exactly its
+        # fields: an unknown key fails the call, and _structure names it); a row's path is only
+        # written out, by _structure, when something about it is wrong.
         user = None
-        if type(row) is dict and row.keys() <= _USER_FIELDS:
+        if type(row) is dict:
             try:
                 user = User(**row)
             except Exception:  # any failure is explained by _structure below
                 user = None
         if user is None:
             user = _structure(row, User, f"users[{i}]")
+        user_id, email = user.id, user.email
         if (
-            user.id in users
-            or user.id == ORG_CUSTODY
-            or user.email in emails
+            user_id in users
+            or user_id == ORG_CUSTODY
+            or email in emails
             or (user.custodian_only and not user.role.can_hold_inventory)
         ):
             _user_conflict(f"users[{i}]", user, emails)
-        users[user.id] = user
-        emails[user.email] = user.id
+        users[user_id] = user
+        emails[email] = user_id
 
     regions: dict[str, Region] = {}
     for i, row in enumerate(_list(data, "regions")):
@@ -274,23 +278,31 @@ def _from_dict(data: Any) -> Org:
                 )
         regions[region.id] = region
 
+    members: dict[str, set[str]] = {}
     for i, user in enumerate(users.values()):
-        if user.region is None:
+        region_id = user.region
+        if region_id is None:
             continue
-        where = f"users[{i}].region"
-        if not user.role.has_region:
+        if user.role not in _HAS_REGION:
             _raise(
-                f"{where}: user {shown(user.id)} has role {shown(user.role.value)}; only sales and "
-                "distributor users have a region"
+                f"users[{i}].region: user {shown(user.id)} has role {shown(user.role.value)}; "
+                "only sales and distributor users have a region"
             )
-        if user.region not in regions:
-            _raise(f"{where}: unknown region {shown(user.region)}")
+        in_region = members.get(region_id)
+        if in_region is None:
+            if region_id not in regions:
+                _raise(f"users[{i}].region: unknown region {shown(region_id)}")
+            in_region = members[region_id] = set()
+        in_region.add(user.id)
 
-    distributor_of, sharing = _groups(data, users)
+    distributor_of, reps, sharing = _groups(data, users)
     return org_from_checked_parts(
         users=users,
         regions=regions,
+        emails=emails,
         distributor_of=distributor_of,
+        reps=reps,
+        members=members,
         sharing=sharing,
         settings=settings,
     )
@@ -311,8 +323,12 @@ def _user_conflict(where: str, user: User, emails: dict[str, str]) -> None:
     _raise(f"{where}.id: duplicate user id {shown(user.id)}")
 
 
-def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, str], list[str]]:
+def _groups(
+    data: Mapping[str, Any], users: dict[str, User]
+) -> tuple[dict[str, str], dict[str, frozenset[str]], list[str]]:
+    # rep -> distributor, distributor -> its reps (none empty), the sharing distributors.
     distributor_of: dict[str, str] = {}
+    reps_of: dict[str, frozenset[str]] = {}
     sharing: list[str] = []
     seen: set[str] = set()
     for i, row in enumerate(_list(data, "groups")):
@@ -346,6 +362,12 @@ def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, 
         reps = row.get("reps", [])
         if not isinstance(reps, list | tuple):
             _raise(f"{where}.reps: must be a list of user ids (got {type_name(reps)})")
+        if reps and _all_sales(users, reps) and distributor_of.keys().isdisjoint(reps):
+            # The whole group at once: plain str ids of sales users in no other group.
+            distributor_of.update(dict.fromkeys(reps, distributor))
+            reps_of[distributor] = frozenset(reps)
+            continue
+        # Rep by rep, to say which is wrong (or for ids that are str subclasses).
         for j, rep in enumerate(reps):
             rwhere = f"{where}.reps[{j}]"
             if not isinstance(rep, str):
@@ -364,7 +386,20 @@ def _groups(data: Mapping[str, Any], users: dict[str, User]) -> tuple[dict[str, 
                     f"{shown(distributor)}; a rep has one distributor"
                 )
             distributor_of[rep] = distributor
-    return distributor_of, sharing
+        if reps:
+            reps_of[distributor] = frozenset(reps)
+    return distributor_of, reps_of, sharing
+
+
+def _all_sales(users: dict[str, User], reps: list[Any] | tuple[Any, ...]) -> bool:
+    # Every rep a plain str naming a sales user (the group's loop, run in C).
+    if not _STR_ONLY.issuperset(map(type, reps)):
+        return False
+    try:
+        roles = set(map(_ROLE_OF, map(users.__getitem__, reps)))
+    except KeyError:
+        return False
+    return roles == {Role.SALES}
 
 
 def _raise(msg: str) -> Any:

@@ -18,11 +18,13 @@ from .._display import readiness_html
 from .._errors import InvalidValueError, RoleError
 from .._model import ORG_CUSTODY, InventoryItem, Role, User
 from .._org import Org, OrgView
+from ._compile import bars_of
 from ._records import Finding, FindingList, Severity
 from ._rows import case_records, item_records
 from ._rows import check_on as _check_on
 from ._table import HOLDERS, RULES
 from ._visibility import Visibility
+from ._walk import ORG_RELATIONS, reverse
 
 __all__ = [
     "READINESS_STEPS",
@@ -176,6 +178,33 @@ def _pools(view: OrgView, distributor_id: str) -> bool:
     return all(_ON_A_USER[condition](view, distributor_id) for _node, condition in _SHARED.via)
 
 
+_CREATE_CASE = RULES.permission("create_case")
+_NOBODY: frozenset[str] = frozenset()
+
+
+def _surely_enters_for(view: OrgView, actor: User) -> frozenset[str]:
+    """The users for whom the table's ``create_case`` grants ``actor`` whatever its chain.
+
+    Sure only when every grant the actor's role may hold stands for it unconditionally (no bar
+    of the grant holds for the actor, no condition on the chain or the object, no chain through
+    the organisation): then whichever grant's chain reaches a user, it grants. The users are
+    those the chains reach walked back from the actor, as the compiled look-up walks them, but
+    without building the look-up's entries. Empty when unsure: the full question decides.
+    """
+    held = _CREATE_CASE.grants_for(actor.role)
+    reached: set[str] = set()
+    for grant in held:
+        if bars_of(actor, grant.bars) or grant.via or grant.requires:
+            return _NOBODY
+        if not ORG_RELATIONS.issuperset(grant.chain):
+            return _NOBODY  # a chain through the organisation or a row's field: not walked here
+        nodes = {actor.id}
+        for relation in reversed(grant.chain):
+            nodes = {source for node in nodes for source in reverse(view, relation, node)}
+        reached |= nodes
+    return frozenset(reached)
+
+
 # --- check_setup ----------------------------------------------------------------------------------
 
 
@@ -192,8 +221,11 @@ def _user_findings(org: Org) -> Iterator[Finding]:
             "role so someone owns the organisation",
         )
     vis = Visibility(org)
-    for uid in sorted(org.users):
-        user = org.users[uid]
+    # Per distributor, the reps it surely enters cases for (see _case_entry_findings).
+    entering: dict[str, frozenset[str]] = {}
+    users = org.view.users
+    for uid in sorted(users):
+        user = users[uid]
         if not user.active:
             if user.role is Role.DISTRIBUTOR:
                 reps = org.view.reps_of.get(uid, frozenset())
@@ -208,10 +240,12 @@ def _user_findings(org: Org) -> Iterator[Finding]:
                     )
             # A deactivated account is out of use: the rest of the setup does not apply to it.
             continue
-        yield from _active_user_findings(org, user, vis)
+        yield from _active_user_findings(org, user, vis, entering)
 
 
-def _active_user_findings(org: Org, user: User, vis: Visibility) -> Iterator[Finding]:
+def _active_user_findings(
+    org: Org, user: User, vis: Visibility, entering: dict[str, frozenset[str]]
+) -> Iterator[Finding]:
     uid, role, label = user.id, user.role, _label(user)
     if user.locked:
         yield _finding(
@@ -236,7 +270,7 @@ def _active_user_findings(org: Org, user: User, vis: Visibility) -> Iterator[Fin
             "inventory; assign them to their distributor if they have one",
         )
     if role is Role.SALES:
-        yield from _case_entry_findings(org, user, vis)
+        yield from _case_entry_findings(org, user, vis, entering)
     if role.has_region and acts and user.region is None:
         yield _finding(
             "user-without-region",
@@ -262,12 +296,27 @@ def _active_user_findings(org: Org, user: User, vis: Visibility) -> Iterator[Fin
         )
 
 
-def _case_entry_findings(org: Org, rep: User, vis: Visibility) -> Iterator[Finding]:
+def _case_entry_findings(
+    org: Org, rep: User, vis: Visibility, entering: dict[str, frozenset[str]]
+) -> Iterator[Finding]:
     # "if a back-office person [...] will be entering cases on behalf of all of the sales reps
     # in the distributorship, then it may make sense to make them the distributor": can it?
-    distributor_id = org.view.distributor_of.get(rep.id)
-    if distributor_id is None or not org.view.users[distributor_id].active:
-        return  # rep-without-group, distributor-inactive
+    view = org.view
+    distributor_id = view.distributor_of.get(rep.id)
+    if distributor_id is None:
+        return  # rep-without-group
+    distributor = view.users[distributor_id]
+    if not distributor.active:
+        return  # distributor-inactive
+    surely = entering.get(distributor_id)
+    if surely is None:
+        surely = entering[distributor_id] = _surely_enters_for(view, distributor)
+    if rep.id in surely and rep.directory_records:
+        # The relation grants; the case's own data passes for each of the rep's records (an
+        # active sales rep may be a representative, and its records authorise it there): the
+        # question below would grant at every record. Asking it would compile the look-up of
+        # every distributor, walking all of its reps.
+        return
     if not rep.directory_records:
         if (
             rep.custodian_only
@@ -700,13 +749,14 @@ def _group_readiness(
 ) -> Readiness:
     distributor_id = distributor.id
     users = org.view.users
-    all_reps = sorted(org.view.reps_of.get(distributor_id, frozenset()))
-    reps = [r for r in all_reps if users[r].active]
-    gone = [r for r in all_reps if not users[r].active]
+    all_reps = [users[r] for r in sorted(org.view.reps_of.get(distributor_id, frozenset()))]
+    active = [rep for rep in all_reps if rep.active]
+    reps = [rep.id for rep in active]
+    gone = [rep.id for rep in all_reps if not rep.active]
     steps = [
         _accounts_step(distributor),
         _reps_step(distributor_id, reps, gone),
-        _user_setup_step(distributor, [users[r] for r in reps]),
+        _user_setup_step(distributor, active),
         _sharing_step(org, distributor_id),
     ]
     # The group's active items in the caller's order (the advice lists them in that order).
