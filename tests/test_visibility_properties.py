@@ -415,3 +415,33 @@ def test_a_facility_managers_suggestion_is_compiled_by_the_cases_facility() -> N
     assert fast.suggestion is None
     # A distributor's nearest fix moves the case's representative: not by one field's text.
     assert not _suggestions(org, "dist-b", at_other)[2]
+
+
+def test_an_edit_denial_whose_suggestion_edit_drops_is_the_walks() -> None:
+    # A facility manager's view suggestion (add the facility) never grants an edit: the edit
+    # denial drops it, whether worked out by the walk or skipped through ``by_field``.
+    org = sample_org()
+    vis = bo.Visibility(org)
+    at_other = bo.Case("c-1", "rep-b1", facility="fac-zz")
+    first = vis.can_edit_case("fm-mercy", at_other)  # walks, and compiles by_field
+    look = vis._compiled.look("view_case", "fm-mercy")
+    assert look is not None
+    assert look.by_field is not None
+    again = vis.can_edit_case("fm-mercy", bo.Case("c-2", "rep-b1", facility="fac-yy"))
+    assert first == again
+    assert first.reason == vis.can_view_case("fm-mercy", at_other).reason
+    assert first.suggestion is None
+
+
+@given(org_and_cases())
+def test_edit_answers_with_by_field_are_the_walks(drawn: tuple[bo.Org, list[bo.Case]]) -> None:
+    org, some_cases = drawn
+    fast, walking = bo.Visibility(org), bo.Visibility(org)
+    for user_id in org.users:
+        for case in some_cases:
+            fast.can_edit_case(user_id, case)  # a first denial works out the candidates
+            walking.can_edit_case(user_id, case)
+            look = walking._compiled.look("view_case", user_id)
+            assert look is not None
+            look.by_field = None  # ... which the walking one then never uses
+            assert fast.can_edit_case(user_id, case) == walking.can_edit_case(user_id, case)

@@ -140,8 +140,18 @@ def derived_answer(compiled: Compiled, derived: Derived, obj: Any) -> Decision:
 def derived_denial(compiled: Compiled, derived: Derived, entry: Any, obj: Any) -> Decision:
     """The root's denial of ``obj`` (``entry``: its denying entry, None: no chain reaches it)."""
     if entry is None:
-        miss = derived.root.miss
+        root = derived.root
+        miss = root.miss
         if miss is not None:
             return miss  # a fixed denial suggests nothing
-        return derived.deny(missing_edge(compiled, derived.root, obj), obj)
+        by_field = root.by_field
+        if (
+            by_field is not None
+            and derived.keep[by_field[3]] is None
+            and getattr(obj, by_field[0]) is not None
+        ):
+            # The root's suggestion would complete a grant this permission never keeps it for
+            # (a facility manager's, for edit): the root's denial without it, not worked out.
+            return compiled.denial(root.denial)
+        return derived.deny(missing_edge(compiled, root, obj), obj)
     return derived.deny((entry.decision, entry.index), obj)
