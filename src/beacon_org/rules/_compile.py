@@ -345,16 +345,14 @@ class RolePlan:
         self.by_id = _by_id(compiled, permission, suggestable)
 
 
-def _by_id(
-    compiled: Compiled, permission: Permission, suggestable: list[_Held]
-) -> tuple[str, str, Relation] | None:
+def _by_id(compiled: Compiled, permission: Permission, suggestable: list[_Held]) -> Relation | None:
     # A denial's suggestion that depends on the object only through its id: when the one edge
     # a suggestion may create on every suggestable chain is its first, from the object (which
     # any source may have, and no source has already: an item's holder), explanations' _fix
     # gives that edge's ``creates`` text with the object's id and the first node the user
-    # reaches back there, on the first chain that reaches one. Then: the text before and after
-    # the id (``{target}`` still in them) and the relation. Else None: the suggestion walks
-    # the org from the object's fields (candidates()).
+    # reaches back there, on the first chain that reaches one. Then: that relation (its text
+    # around the id, see _around_source). Else None: the suggestion walks the org from the
+    # object's fields (candidates()).
     found: Relation | None = None
     for h in suggestable:
         steps = [compiled.relations[name] for name in h.grant.chain]
@@ -366,18 +364,24 @@ def _by_id(
         if found is not None and first is not found:
             return None
         found = first
-    if found is None or found.creates is None:
+    if found is None or _around_source(found, "T") is None:
         return None
-    parts = found.creates.split("{source}")
+    return found
+
+
+def _around_source(relation: Relation, target: str) -> tuple[str, str] | None:
+    # The text of ``relation``'s ``creates`` before and after its source, with ``target`` in
+    # (None: it creates nothing, or the source is not one plain ``{source}`` in it).
+    if relation.creates is None:
+        return None
+    parts = relation.creates.split("{source}")
     if len(parts) != 2:
         return None
-    head, tail = parts
-    # The two pieces format as the whole does (no ``{source}`` inside escaped braces).
-    if head.format(target="T") + "S" + tail.format(target="T") != found.creates.format(
-        source="S", target="T"
-    ):
+    head, tail = (_filled(part, target) for part in parts)
+    # The two pieces give what the whole template gives (no ``{source}`` in escaped braces).
+    if head + "S" + tail != relation.creates.format(source="S", target=target):
         return None
-    return head, tail, found
+    return head, tail
 
 
 def _filled(text: str, target: str) -> str:
@@ -462,10 +466,10 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
                 table.setdefault(walk[0], entry)
         if by_id is not None and nearest is None and h.suggests and walks:
             # The first of the nodes reached back at the object's holder that may be one.
-            if len(walks) == 1 and by_id[2].target_roles is None:
+            if len(walks) == 1 and by_id.target_roles is None:
                 target, nearest = walks[0][0], index
             else:
-                targets = _targets(view, by_id[2], frozenset(w[0] for w in walks))
+                targets = _targets(view, by_id, frozenset(w[0] for w in walks))
                 if targets:
                     target, nearest = targets[0], index
     look.fields = fields
@@ -490,8 +494,9 @@ def compile_look(compiled: Compiled, user: User, permission: Permission) -> Look
             elif target is None or nearest is None:
                 look.miss = compiled.denial(plan.denial)  # no chain reaches a holder: no text
             else:
-                head, tail, _ = by_id
-                look.by_id = (_filled(head, target), _filled(tail, target), nearest)
+                around = _around_source(by_id, target)
+                assert around is not None  # (as _by_id found)
+                look.by_id = (*around, nearest)
     look.fixed = look.miss if not look.t2 else None
     if not able:
         acting = bars_of(user, ACTING)
@@ -551,16 +556,12 @@ def _by_field(candidate: Candidate) -> tuple[str, str, str, int] | None:
     (first, first_targets), (second, targets) = steps[0], steps[1]
     if first_targets or first.name not in FIELD_ATTRIBUTES or not targets:
         return None
-    if second.source_roles is not None or second.moves is not None or second.creates is None:
+    if second.source_roles is not None or second.moves is not None:
         return None
-    parts = second.creates.split("{source}")
-    if len(parts) != 2:
+    around = _around_source(second, targets[0])
+    if around is None:
         return None
-    head, tail = (_filled(part, targets[0]) for part in parts)
-    # The two pieces give what the whole template gives (no ``{source}`` in escaped braces).
-    if head + "S" + tail != second.creates.format(source="S", target=targets[0]):
-        return None
-    return FIELD_ATTRIBUTES[first.name], head, tail, candidate.index
+    return FIELD_ATTRIBUTES[first.name], *around, candidate.index
 
 
 def _targets(view: OrgView, relation: Relation, nodes: frozenset[str]) -> tuple[str, ...]:
