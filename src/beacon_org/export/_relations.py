@@ -27,7 +27,7 @@ from ..rules._rows import case_records as read_cases
 from ..rules._rows import item_records as read_items
 from ..rules._rows import rows_by_id
 from ..rules._table import RULES, Bar, RuleTable
-from ..rules._walk import ORG_RELATIONS, forward, reverse
+from ..rules._walk import ORG_RELATIONS, differing_ends, forward, reverse
 from ._ids import spicedb_id
 from ._render import EXPIRY_CAVEAT, EngineModel, model_of
 
@@ -238,29 +238,17 @@ def _differing_edges(
     came: list[Fact] = []
     for source, relation, targets in plan.org_edges:
         if kind in targets:
-            was = _NONE if before is None else _ids(reverse(before, relation, oid))
-            now = _NONE if after is None else _ids(reverse(after, relation, oid))
-            if was is not now and was != now:
-                gone += [(source, sid, relation, kind, oid, None) for sid in was - now]
-                came += [(source, sid, relation, kind, oid, None) for sid in now - was]
+            lost, gained = differing_ends(before, after, relation, oid, back=True)
+            gone += [(source, sid, relation, kind, oid, None) for sid in lost]
+            came += [(source, sid, relation, kind, oid, None) for sid in gained]
         if source == kind:
-            was = _NONE if before is None else _ids(forward(before, relation, oid))
-            now = _NONE if after is None else _ids(forward(after, relation, oid))
-            if was is not now and was != now:
-                for view, ends, out in ((before, was - now, gone), (after, now - was, came)):
-                    for tid in ends:  # none when the snapshot lacks ``oid`` (view is None)
-                        assert view is not None
-                        stype = targets[0] if len(targets) == 1 else _kind(view, tid)
-                        out.append((source, oid, relation, stype, tid, None))
+            lost, gained = differing_ends(before, after, relation, oid)
+            for view, ends, out in ((before, lost, gone), (after, gained, came)):
+                for tid in ends:  # none when the snapshot lacks ``oid`` (view is None)
+                    assert view is not None
+                    stype = targets[0] if len(targets) == 1 else _kind(view, tid)
+                    out.append((source, oid, relation, stype, tid, None))
     return gone, came
-
-
-_NONE: frozenset[str] = frozenset()
-
-
-def _ids(ends: Iterable[str]) -> frozenset[str]:
-    # The org keeps a group's reps and a region's members as frozensets: compared as they are.
-    return ends if type(ends) is frozenset else frozenset(ends)
 
 
 def changed_org_triples(

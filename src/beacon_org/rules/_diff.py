@@ -32,7 +32,7 @@ from ._compile import Compiled, bars_of
 from ._item_index import ItemIndex
 from ._table import ACTING, RULES
 from ._visibility import Visibility
-from ._walk import forward, reverse
+from ._walk import differing_ends, forward, reverse
 
 __all__ = ["PERMISSIONS", "AccessChange", "AccessDiff", "AccessLine", "diff_access"]
 
@@ -486,11 +486,6 @@ def _kind(vb: OrgView, va: OrgView, node: str) -> str | None:
     return None
 
 
-def _ends(nodes: Iterable[str]) -> frozenset[str]:
-    # The org keeps a group's reps and a region's members as frozensets: compared as they are.
-    return nodes if type(nodes) is frozenset else frozenset(nodes)
-
-
 def _questions(changed: _Changed) -> _Questions:
     vb, va = changed.before, changed.after
     out = _Questions()
@@ -515,19 +510,17 @@ def _questions(changed: _Changed) -> _Questions:
         for relation in _WALKED:
             # (the same frozenset on both sides, shared by the snapshots, is not compared)
             if kind in _SOURCE[relation]:
-                was, now = _ends(forward(vb, relation, node)), _ends(forward(va, relation, node))
-                if was is not now:
-                    for target in was - now:
-                        out.edge(vb, relation, node, target)
-                    for target in now - was:
-                        out.edge(va, relation, node, target)
+                lost, gained = differing_ends(vb, va, relation, node)
+                for target in lost:
+                    out.edge(vb, relation, node, target)
+                for target in gained:
+                    out.edge(va, relation, node, target)
             if kind == _TARGET[relation]:
-                was, now = _ends(reverse(vb, relation, node)), _ends(reverse(va, relation, node))
-                if was is not now:
-                    for source in was - now:
-                        out.edge(vb, relation, source, node)
-                    for source in now - was:
-                        out.edge(va, relation, source, node)
+                lost, gained = differing_ends(vb, va, relation, node, back=True)
+                for source in lost:
+                    out.edge(vb, relation, source, node)
+                for source in gained:
+                    out.edge(va, relation, source, node)
     return out
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "NODE_CONDITIONS",
     "ORG_RELATIONS",
     "SETTINGS",
+    "differing_ends",
     "forward",
     "reverse",
 ]
@@ -121,6 +122,27 @@ def forward(view: OrgView, relation: str, source: str) -> Iterable[str]:
 def reverse(view: OrgView, relation: str, target: str) -> Iterable[str]:
     """The ids from which ``relation`` leads to ``target`` (empty for unknown ids)."""
     return _STEPS[relation][1](view, target)
+
+
+def differing_ends(
+    before: OrgView | None, after: OrgView | None, relation: str, node: str, *, back: bool = False
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The far ends of ``relation`` at ``node`` in ``before`` only, and in ``after`` only.
+
+    Forward from ``node`` (``back``: the sources leading to it); a view that is None is a
+    snapshot without ``node``. The org keeps a group's reps and a region's members as frozensets,
+    shared by snapshots a change did not touch there: those are not compared.
+    """
+    step = reverse if back else forward
+    was = _EMPTY if before is None else _frozen(step(before, relation, node))
+    now = _EMPTY if after is None else _frozen(step(after, relation, node))
+    if was is now:
+        return _EMPTY, _EMPTY
+    return was - now, now - was
+
+
+def _frozen(ends: Iterable[str]) -> frozenset[str]:
+    return ends if type(ends) is frozenset else frozenset(ends)
 
 
 # --- the table's conditions, read the same way ----------------------------------------------------
