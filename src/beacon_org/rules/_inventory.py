@@ -7,8 +7,7 @@ import datetime as _dt
 from collections.abc import Iterable
 from typing import Protocol
 
-from .._model import InventoryItem
-from ._rows import item_records
+from ._item_index import ItemIndex as CheckedItems
 
 __all__ = ["ItemIndex", "ItemLike"]
 
@@ -38,17 +37,18 @@ class ItemIndex:
     __slots__ = ("active", "all", "dated", "held", "records", "undated", "usable_custodian")
 
     def __init__(self, items: Iterable[ItemLike]) -> None:
-        records = item_records(items)
-        by_custodian: dict[str, list[InventoryItem]] = {}
-        for record in records.values():
-            by_custodian.setdefault(record.custodian, []).append(record)
+        # The items checked and grouped by custodian once, by the public index (given one, as
+        # it is: nothing is checked again); then the tables Custody's questions read.
+        checked = items if isinstance(items, CheckedItems) else CheckedItems(items)
+        records = dict(checked.items)
         self.records = records
         self.all = frozenset(records)
         self.held: dict[str, frozenset[str]] = {}
         self.active: dict[str, frozenset[str]] = {}
         self.undated: dict[str, frozenset[str]] = {}
         self.dated: dict[str, tuple[list[_dt.date], tuple[str, ...]]] = {}
-        for custodian, group in by_custodian.items():
+        for custodian in checked.custodians:
+            group = checked.held_by(custodian)
             self.held[custodian] = frozenset([r.id for r in group])
             active = [r for r in group if r.active and not r.on_hold]
             if not active:
