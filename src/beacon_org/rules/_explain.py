@@ -144,14 +144,10 @@ def derived_denial(compiled: Compiled, derived: Derived, entry: Any, obj: Any) -
         miss = root.miss
         if miss is not None:
             return miss  # a fixed denial suggests nothing
-        by_field = root.by_field
-        if (
-            by_field is not None
-            and derived.keep[by_field[3]] is None
-            and getattr(obj, by_field[0]) is not None
-        ):
-            # The root's suggestion would complete a grant this permission never keeps it for
-            # (a facility manager's, for edit): the root's denial without it, not worked out.
-            return compiled.denial(root.denial)
-        return derived.deny(missing_edge(compiled, root, obj), obj)
+        for candidate in candidates(compiled, root):
+            if derived.keep[candidate.index] is not None:
+                return derived.deny(missing_edge(compiled, root, obj), obj)
+        # Whichever grant the root's suggestion completes, this permission never keeps it (a
+        # facility manager's "add facility", for edit): the root's denial without it, not walked.
+        return compiled.denial(root.denial)
     return derived.deny((entry.decision, entry.index), obj)
