@@ -198,7 +198,7 @@ def test_a_first_ask_walks_each_grant_once_and_a_denial_walks_nothing(
 ) -> None:
     steps: list[str] = []
     walks: list[object] = []
-    reverse, walk_back = _compile.reverse, _compile._walk_back
+    reverse, walk_back = _compile.reverse, _compile.walk_back
 
     def counted_reverse(view: object, relation: str, target: str) -> object:
         steps.append(relation)
@@ -209,7 +209,7 @@ def test_a_first_ask_walks_each_grant_once_and_a_denial_walks_nothing(
         return walk_back(*args)
 
     monkeypatch.setattr(_compile, "reverse", counted_reverse)
-    monkeypatch.setattr(_compile, "_walk_back", counted_walk_back)
+    monkeypatch.setattr(_compile, "walk_back", counted_walk_back)
     custody = bo.Custody(ORG, ITEMS)
     assert custody.can_use("rep-a1", "plate-b-1").reason == "not-custodian"
     # A sales rep's grants: its own custody (no step back) and its distributor's pool (one).

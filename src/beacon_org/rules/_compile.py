@@ -48,6 +48,7 @@ __all__ = [
     "candidates",
     "denial",
     "grant",
+    "walk_back",
     "without_suggestion",
 ]
 
@@ -529,7 +530,7 @@ def candidates(compiled: Compiled, look: Look) -> tuple[Candidate, ...]:
         if not h.suggests:
             continue
         g = h.grant
-        _, levels = _walk_back(view, g.chain, h.start, user.id)
+        _, levels = walk_back(view, g.chain, h.start, user.id)
         steps = tuple(
             (
                 r,
@@ -584,11 +585,12 @@ _GETTERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _walk_back(
+def walk_back(
     view: OrgView, chain: tuple[str, ...], start: int, user_id: str
 ) -> tuple[list[list[str | None]], dict[int, frozenset[str]]]:
-    # Every walk from the user back to the chain's first hop, as nodes by position, and the nodes
-    # reached at each position (dead ends included: a suggestion may complete them).
+    """Every walk from ``user_id`` back along ``chain`` to its position ``start``, as nodes by
+    position, and the nodes reached at each position (dead ends included: a suggestion may
+    complete them)."""
     n = len(chain)
     partial: list[list[str]] = [[user_id]]
     levels = {n: frozenset((user_id,))}

@@ -18,13 +18,13 @@ from .._display import readiness_html
 from .._errors import InvalidValueError, RoleError
 from .._model import ORG_CUSTODY, InventoryItem, Role, User
 from .._org import Org, OrgView
-from ._compile import bars_of
+from ._compile import bars_of, walk_back
 from ._records import Finding, FindingList, Severity
 from ._rows import case_records, item_records
 from ._rows import check_on as _check_on
 from ._table import HOLDERS, RULES
 from ._visibility import Visibility
-from ._walk import ORG_RELATIONS, reverse
+from ._walk import ORG_RELATIONS
 
 __all__ = [
     "READINESS_STEPS",
@@ -198,10 +198,7 @@ def _surely_enters_for(view: OrgView, actor: User) -> frozenset[str]:
             return _NOBODY
         if not ORG_RELATIONS.issuperset(grant.chain):
             return _NOBODY  # a chain through the organisation or a row's field: not walked here
-        nodes = {actor.id}
-        for relation in reversed(grant.chain):
-            nodes = {source for node in nodes for source in reverse(view, relation, node)}
-        reached |= nodes
+        reached |= walk_back(view, grant.chain, 0, actor.id)[1][0]
     return frozenset(reached)
 
 
